@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,6 +35,9 @@ const (
 type RequestError struct {
 	Code    string
 	Message string
+	// Retry, when positive, is how long the client should wait before
+	// trying again.
+	Retry time.Duration
 }
 
 // Error implements error.
@@ -41,7 +45,8 @@ func (e *RequestError) Error() string { return e.Code + ": " + e.Message }
 
 // Event returns the error event that tells the client about e.
 func (e *RequestError) Event() Error {
-	return Error{Event: EventError, Code: e.Code, Message: e.Message}
+	return Error{Event: EventError, Code: e.Code, Message: e.Message,
+		RetryMS: e.Retry.Milliseconds()}
 }
 
 func refuse(code, format string, args ...any) *RequestError {
