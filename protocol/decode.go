@@ -28,6 +28,8 @@ const (
 	ErrBadRoom      = "bad_room"
 	ErrBanned       = "banned"
 	ErrTooLarge     = "too_large"
+	ErrShuttingDown = "shutting_down"
+	ErrServer       = "server_error"
 )
 
 // RequestError is a refused request: the Code and Message of the [Error]

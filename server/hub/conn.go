@@ -225,3 +225,9 @@ func (r *ring) clear() {
 	clear(r.buf)
 	r.head, r.n = 0, 0
 }
+
+// Refuse queues an error event for this connection alone: a request it made
+// was refused, and the connection stays.
+func (c *Conn) Refuse(e *protocol.RequestError) {
+	c.out.pushControl(mustEncode(e.Event()))
+}

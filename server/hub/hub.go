@@ -76,9 +76,12 @@ type BannedError struct {
 
 // Error implements error.
 func (e *BannedError) Error() string {
-	left := time.Until(e.Until).Round(time.Second)
-	return fmt.Sprintf("you were removed from room %s and can rejoin in %s", e.Room, left)
+	return fmt.Sprintf("You were removed from room %s and can rejoin in %s.",
+		e.Room, e.RetryIn().Round(time.Second))
 }
+
+// RetryIn is how long the ban still lasts.
+func (e *BannedError) RetryIn() time.Duration { return time.Until(e.Until) }
 
 // Hub holds every room of the process. See the package documentation for
 // the model and the lock order. All methods are safe for concurrent use.

@@ -1,0 +1,106 @@
+// Command barrage serves live rooms of danmaku over WebSocket. See the
+// README for its flags and protocol; `barrage replay` plays a recorded track
+// into a room of a running server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"barrage/server/auth"
+	"barrage/server/hub"
+	"barrage/server/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "barrage:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program; main only adds the process's signals and exit
+// status, so that tests can run it as it is.
+func run(ctx context.Context, args []string, getenv func(string) string,
+	stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := cfg.logger(stdout)
+	secret, source, err := auth.LoadSecret(cfg.secret, cfg.dev, cfg.devSecretFile)
+	if err != nil {
+		return err
+	}
+	signer, err := auth.NewSigner(secret)
+	if err != nil {
+		return err
+	}
+	if source != auth.FromEnv {
+		log.Warn("using a development signing secret; set BARRAGE_SECRET in production",
+			"source", string(source), "file", cfg.devSecretFile)
+	}
+
+	h := hub.New(cfg.hub, log.With("component", "hub"))
+	srv, err := web.New(web.Options{
+		Hub: h, Signer: signer, Transport: cfg.transport, Log: log,
+		Dev: cfg.dev, TokenTTL: cfg.tokenTTL,
+		AllowedOrigins: strings.Split(cfg.allowedOrigins, ","),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	return serve(ctx, cfg, log, h, srv, ln)
+}
+
+// serve runs the hub and the HTTP server until ctx ends, then shuts down:
+// every WebSocket gets 1001 so that clients come back by themselves.
+func serve(ctx context.Context, cfg config, log *slog.Logger, h *hub.Hub,
+	srv *web.Server, ln net.Listener) error {
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	defer stopHub()
+	go h.Run(hubCtx)
+
+	httpSrv := web.NewHTTPServer(srv.Handler(), log)
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "dev", cfg.dev)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.shutdown)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
+	defer cancel()
+	h.Shutdown()
+	if err := srv.WaitSockets(shutCtx); err != nil {
+		log.Warn("sockets still open at shutdown timeout", "error", err)
+	}
+	if err := httpSrv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,202 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"barrage/server/auth"
+	"barrage/server/hub"
+	"barrage/server/transport"
+)
+
+// Options configure the web layer.
+type Options struct {
+	Hub       *hub.Hub
+	Signer    *auth.Signer
+	Transport transport.Config
+	Log       *slog.Logger
+	// Dev enables development mode: POST /api/token issues tokens to anyone.
+	Dev bool
+	// TokenTTL is the lifetime of tokens issued here. Default 24 h.
+	TokenTTL time.Duration
+	// AllowedOrigins lists origins besides the server's own that may open
+	// WebSockets and make cookie-authenticated changes, as
+	// scheme://host[:port].
+	AllowedOrigins []string
+}
+
+// Server is the HTTP side of Barrage. Build it with [New]; it is safe for
+// concurrent use.
+type Server struct {
+	opt      Options
+	echo     *echo.Echo
+	upgrader websocket.Upgrader
+	sockets  sync.WaitGroup // one per WebSocket being served
+}
+
+// SessionCookie is the name of the cookie holding a browser's token.
+const SessionCookie = "session"
+
+// New builds the server and its routes.
+func New(opt Options) (*Server, error) {
+	if opt.TokenTTL <= 0 {
+		opt.TokenTTL = 24 * time.Hour
+	}
+	opt.Transport = opt.Transport.WithDefaults()
+	s := &Server{opt: opt, echo: echo.New()}
+	allowed, err := parseOrigins(opt.AllowedOrigins)
+	if err != nil {
+		return nil, err
+	}
+	s.upgrader = websocket.Upgrader{
+		HandshakeTimeout: 10 * time.Second,
+		CheckOrigin:      func(r *http.Request) bool { return sameOrAllowedOrigin(r, allowed) },
+	}
+	s.echo.HideBanner, s.echo.HidePort = true, true
+	// Behind a proxy the operator says so; by default a client cannot choose
+	// the address the logs show for it.
+	s.echo.IPExtractor = echo.ExtractIPDirect()
+	s.echo.HTTPErrorHandler = s.handleError
+	s.middleware(allowed)
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// WaitSockets waits until every WebSocket has been closed (after
+// [hub.Hub.Shutdown]) or ctx ends.
+func (s *Server) WaitSockets(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.sockets.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// NewHTTPServer returns the http.Server Barrage listens with. Its timeouts
+// guard the pages and the API against slow clients; gorilla/websocket clears
+// the connection's deadlines when it takes over, so they never cut an idle
+// WebSocket.
+func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+func (s *Server) middleware(allowed map[string]bool) {
+	cop := http.NewCrossOriginProtection()
+	for origin := range allowed {
+		// The origins were checked by parseOrigins.
+		_ = cop.AddTrustedOrigin(origin)
+	}
+	isWS := func(c echo.Context) bool { return c.Path() == "/ws" }
+	s.echo.Use(
+		middleware.Recover(),
+		middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+			LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true,
+			LogError: true, HandleError: true,
+			LogValuesFunc: s.logRequest,
+		}),
+		echo.WrapMiddleware(cop.Handler),
+		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: isWS, MinLength: 1024}),
+		middleware.BodyLimit("8M"),
+	)
+}
+
+func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) error {
+	if v.URIPath == "/healthz" || strings.HasPrefix(v.URIPath, "/static/") && v.Error == nil {
+		return nil
+	}
+	level := slog.LevelInfo
+	if v.Status >= 500 {
+		level = slog.LevelError
+	}
+	s.opt.Log.LogAttrs(c.Request().Context(), level, "http request",
+		slog.String("method", v.Method), slog.String("path", v.URIPath),
+		slog.Int("status", v.Status), slog.Duration("latency", v.Latency))
+	return nil
+}
+
+// handleError answers every error as JSON {"error": …} with a fitting
+// status, and never writes to a hijacked connection.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "internal error"
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(status)
+		}
+	} else {
+		s.opt.Log.Error("request failed", "path", c.Path(), "error", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, map[string]string{"error": msg})
+}
+
+// parseOrigins checks and normalises the allow-list.
+func parseOrigins(list []string) (map[string]bool, error) {
+	allowed := make(map[string]bool)
+	for _, o := range list {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" && u.Path != "/" {
+			return nil, errors.New("allowed origin " + o + ": want scheme://host[:port]")
+		}
+		allowed[strings.ToLower(u.Scheme+"://"+u.Host)] = true
+	}
+	return allowed, nil
+}
+
+// sameOrAllowedOrigin accepts a WebSocket handshake without an Origin
+// header (programs), from the server's own origin, or from the allow-list.
+// Accepting any origin would let another site open sockets with the user's
+// cookie and, by the one-room rule, evict the user's real tabs.
+func sameOrAllowedOrigin(r *http.Request, allowed map[string]bool) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	return allowed[strings.ToLower(u.Scheme+"://"+u.Host)]
+}
