@@ -37,9 +37,11 @@ func (r *recorder) Sent(s protocol.SendDanmaku) {
 	r.locked(func() { r.sent = append(r.sent, s) })
 }
 
-func (r *recorder) Presence(p protocol.Presence) { r.locked(func() { r.other = append(r.other, p) }) }
-func (r *recorder) Skipped(s protocol.Skipped)   { r.locked(func() { r.other = append(r.other, s) }) }
-func (r *recorder) Notice(n protocol.Notice)     { r.locked(func() { r.other = append(r.other, n) }) }
+func (r *recorder) Presence(p protocol.Presence) { r.note(p) }
+func (r *recorder) Skipped(s protocol.Skipped)   { r.note(s) }
+func (r *recorder) Notice(n protocol.Notice)     { r.note(n) }
+
+func (r *recorder) note(v any) { r.locked(func() { r.other = append(r.other, v) }) }
 
 func (r *recorder) locked(f func()) {
 	r.mu.Lock()
