@@ -66,7 +66,7 @@ func refuseJoin(authErr error, room string) (*protocol.RequestError, int) {
 			Message: "Your session token is not valid. Sign in again."}, protocol.ClosePolicy
 	case !protocol.ValidRoomID(room):
 		return &protocol.RequestError{Code: protocol.ErrBadRoom,
-			Message: "A room id is 1 to 64 characters of A-Z, a-z, 0-9, _ and -."},
+				Message: "A room id is 1 to 64 characters of A-Z, a-z, 0-9, _ and -."},
 			protocol.ClosePolicy
 	}
 	return nil, 0

@@ -42,6 +42,8 @@ func (f Frame) Decode(t testing.TB, v any) {
 type Client struct {
 	T  testing.TB
 	WS *websocket.Conn
+	// Welcome is the welcome event, once [Env.Join] has read it.
+	Welcome protocol.Welcome
 
 	mu     sync.Mutex
 	frames []Frame

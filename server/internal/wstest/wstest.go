@@ -112,10 +112,11 @@ func (e *Env) RoomURL(room, token string) string {
 	return e.WS + "/ws?room=" + room + "&token=" + token
 }
 
-// Join dials room as a viewer user and waits for the welcome.
+// Join dials room as a viewer user and waits for the welcome, which it keeps
+// in the client's Welcome.
 func (e *Env) Join(user, room string) *Client {
 	e.T.Helper()
 	c := Dial(e.T, e.RoomURL(room, e.Token(user, protocol.RoleViewer, "", 0)), nil)
-	c.Expect(protocol.EventWelcome)
+	c.Expect(protocol.EventWelcome).Decode(e.T, &c.Welcome)
 	return c
 }
