@@ -11,6 +11,7 @@ import (
 
 	"barrage/server/auth"
 	"barrage/server/hub"
+	"barrage/server/replay"
 	"barrage/server/transport"
 )
 
@@ -29,6 +30,7 @@ type config struct {
 	logLevel       string
 	logFormat      string
 	devSecretFile  string
+	demoTrack      string
 	secret         string
 	hub            hub.Config
 	transport      transport.Config
@@ -57,6 +59,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.devSecretFile, "dev-secret-file", auth.DefaultDevSecretFile(),
 		"where --dev keeps its generated secret, so restarts keep sessions")
+	fs.StringVar(&c.demoTrack, "demo-track", "1600157973",
+		"embedded track --dev plays in the demo room ("+strings.Join(replay.Tracks(), ", ")+")")
 	hubFlags(fs, &c.hub)
 	transportFlags(fs, &c.transport)
 
@@ -104,6 +108,8 @@ func transportFlags(fs *flag.FlagSet, t *transport.Config) {
 		"time a removed client has to close before the server closes it")
 	fs.DurationVar(&t.CloseWait, "close-wait", time.Second,
 		"time the server waits for a client's close reply")
+	fs.IntVar(&t.SendBuffer, "send-buffer", 64<<10,
+		"kernel send buffer per socket in bytes; beyond it, slow viewers skip old comments")
 }
 
 // envFallback sets every flag not given on the command line from its

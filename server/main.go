@@ -19,6 +19,7 @@ import (
 
 	"barrage/server/auth"
 	"barrage/server/hub"
+	"barrage/server/replay"
 	"barrage/server/web"
 )
 
@@ -39,6 +40,9 @@ func main() {
 // status, so that tests can run it as it is.
 func run(ctx context.Context, args []string, getenv func(string) string,
 	stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "replay" {
+		return replay.Command(ctx, args[1:], stdout, stderr, getenv)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -80,6 +84,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h *hub.Hub,
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	defer stopHub()
 	go h.Run(hubCtx)
+	if cfg.dev {
+		go playDemo(hubCtx, srv.Replays(), cfg.demoTrack, log)
+	}
 
 	httpSrv := web.NewHTTPServer(srv.Handler(), log)
 	served := make(chan error, 1)
@@ -95,7 +102,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h *hub.Hub,
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
 	defer cancel()
 	h.Shutdown()
-	if err := srv.WaitSockets(shutCtx); err != nil {
+	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("sockets still open at shutdown timeout", "error", err)
 	}
 	if err := httpSrv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -103,4 +110,33 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h *hub.Hub,
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// DemoRoom is the room --dev fills with a replay, so that a newcomer sees
+// bullets at once.
+const DemoRoom = "demo"
+
+// playDemo plays track into the demo room over and over until ctx ends or
+// someone stops or replaces the replay.
+func playDemo(ctx context.Context, m *replay.Manager, name string, log *slog.Logger) {
+	track, err := replay.OpenTrack(name)
+	if err != nil {
+		log.Error("demo replay", "track", name, "error", err)
+		return
+	}
+	for {
+		r, err := m.Start(DemoRoom, track, 1)
+		if err != nil {
+			log.Warn("demo replay", "error", err)
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.Done():
+		}
+		if r.Err() != nil { // stopped or replaced by a moderator
+			return
+		}
+	}
 }

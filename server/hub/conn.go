@@ -20,13 +20,17 @@ type Ending struct {
 
 // Batch is what the transport takes from a connection's queue in one go, in
 // the order it must be written: Control frames, then a skipped event if
-// Skipped > 0, then Data frames. End is set once the queue has ended; Data is
-// then empty. A Batch is reused between calls to [Conn.Take].
+// Skipped > 0, then Data frames, then Final. End is set once the queue has
+// ended: the transport then closes the connection. A Batch is reused between
+// calls to [Conn.Take].
 type Batch struct {
 	Control [][]byte
 	Skipped int
 	Data    [][]byte
-	End     *Ending
+	// Final is the force_disconnect event, the last frame of a connection
+	// removed from its room.
+	Final []byte
+	End   *Ending
 }
 
 // Conn is one WebSocket connection of a user as the hub sees it: identity,
@@ -84,6 +88,7 @@ type outbox struct {
 	presence   []byte
 	data       ring
 	skipped    int
+	final      []byte
 	ending     *Ending
 	controlCap int
 	wake       chan struct{}
@@ -153,20 +158,23 @@ func (o *outbox) end(e Ending, final []byte) bool {
 	return o.endLocked(e, final)
 }
 
+// A removed connection still gets what was queued before its removal (it
+// was broadcast while the connection was a member), then the final frame.
+// A connection closed without notice gets nothing more: it is going away,
+// or it has stopped reading.
 func (o *outbox) endLocked(e Ending, final []byte) bool {
 	if o.ending != nil {
 		return false
 	}
-	o.data.clear()
-	o.skipped = 0
 	o.presence = nil
 	if final == nil {
-		// Nothing more will be read by a client we are closing without notice.
 		clear(o.control)
 		o.control = o.control[:0]
+		o.data.clear()
+		o.skipped = 0
 	} else {
 		e.Forced = true
-		o.control = append(o.control, final)
+		o.final = final
 	}
 	o.ending = &e
 	o.notify()
@@ -189,6 +197,7 @@ func (o *outbox) take(b *Batch) {
 	}
 	b.Skipped, o.skipped = o.skipped, 0
 	b.Data = o.data.drain(b.Data)
+	b.Final, o.final = o.final, nil
 	b.End = o.ending
 }
 

@@ -36,7 +36,8 @@
 //
 // Removing a connection from a room (eviction, kick, room close, failed
 // membership check) happens under Room.mu in one step with ending its queue:
-// after that point no broadcast in the room reaches the connection, its
-// queued comments are discarded, and its queue ends with the force_disconnect
-// event. The transport then closes the socket after a grace period.
+// after that point no broadcast in the room reaches the connection, and its
+// queue ends, after what was broadcast before that point, with the
+// force_disconnect event. The transport then closes the socket after a grace
+// period.
 package hub

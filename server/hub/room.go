@@ -104,7 +104,8 @@ func (r *Room) evictUser(user string, code int, reason string) []*Conn {
 }
 
 // evictLocked removes c and ends its queue with a force_disconnect. Doing
-// both under r.mu is what makes I2 hold: no broadcast after this point sees c.
+// both under r.mu is what makes I2 hold: no broadcast after this point
+// reaches c, and nothing is queued after the force_disconnect.
 func (r *Room) evictLocked(c *Conn, code int, reason string) {
 	r.removeLocked(c)
 	c.out.end(Ending{Code: code, Reason: reason}, forceDisconnectFrame(code, reason))

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,12 @@ type Config struct {
 	Grace time.Duration
 	// CloseWait bounds the wait for the client's close reply. Default 1 s.
 	CloseWait time.Duration
+	// SendBuffer caps the kernel's send buffer of each socket, in bytes.
+	// Left to autotuning, it grows to megabytes: a viewer who fell behind
+	// would be fed a long stale backlog from the kernel before the queue's
+	// drop-oldest rule could help, and every stalled socket would pin that
+	// much memory. Default 64 KiB.
+	SendBuffer int
 }
 
 // WithDefaults returns c with its zero fields set to their defaults.
@@ -47,6 +54,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.ReadLimit <= 0 {
 		c.ReadLimit = 4 << 10
+	}
+	if c.SendBuffer <= 0 {
+		c.SendBuffer = 64 << 10
 	}
 	set(&c.WriteTimeout, 10*time.Second)
 	set(&c.PingInterval, 25*time.Second)
@@ -71,6 +81,11 @@ func Serve(h *hub.Hub, c *hub.Conn, ws *websocket.Conn, cfg Config, log *slog.Lo
 		readerDone: make(chan struct{}),
 		pong:       make(chan string, 1),
 		start:      time.Now(),
+	}
+	if tcp, ok := ws.NetConn().(*net.TCPConn); ok {
+		if err := tcp.SetWriteBuffer(cfg.SendBuffer); err != nil {
+			log.Warn("cannot cap socket send buffer", "error", err)
+		}
 	}
 	go s.read()
 	s.write()

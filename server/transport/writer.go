@@ -61,9 +61,6 @@ func (s *session) writeBatch(b *hub.Batch) error {
 			return err
 		}
 	}
-	if b.End != nil {
-		return s.finish(b.End)
-	}
 	if b.Skipped > 0 {
 		err := s.writeJSON(protocol.Skipped{Event: protocol.EventSkipped, Count: b.Skipped})
 		if err != nil {
@@ -74,6 +71,14 @@ func (s *session) writeBatch(b *hub.Batch) error {
 		if err := s.writeFrame(frame); err != nil {
 			return err
 		}
+	}
+	if b.Final != nil {
+		if err := s.writeFrame(b.Final); err != nil {
+			return err
+		}
+	}
+	if b.End != nil {
+		return s.finish(b.End)
 	}
 	return nil
 }

@@ -26,10 +26,15 @@ func (s *Server) routes() {
 	api.DELETE("/rooms/:room", s.closeRoom)
 	api.POST("/rooms/:room/kick", s.kick)
 	api.POST("/rooms/:room/mute", s.mute)
+	api.POST("/rooms/:room/replay", s.startReplay)
+	api.GET("/rooms/:room/replay", s.replayStatus)
+	api.DELETE("/rooms/:room/replay", s.stopReplay)
 }
 
 func (s *Server) health(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "rooms": len(s.opt.Hub.Rooms())})
+	return c.JSON(http.StatusOK, map[string]any{
+		"status": "ok", "rooms": len(s.opt.Hub.Rooms()), "sockets": s.OpenSockets(),
+	})
 }
 
 // tokenRequest is the body of POST /api/token.
@@ -75,9 +80,26 @@ func (s *Server) issueToken(c echo.Context) error {
 	})
 }
 
+// lobbyRoom is a room as the lobby lists it.
+type lobbyRoom struct {
+	hub.RoomInfo
+	Replaying bool `json:"replaying"`
+}
+
+// lobbyRooms lists the live rooms and whether a replay plays in each.
+func (s *Server) lobbyRooms() []lobbyRoom {
+	rooms := s.opt.Hub.Rooms()
+	out := make([]lobbyRoom, len(rooms))
+	for i, r := range rooms {
+		st, ok := s.replays.Status(r.ID)
+		out[i] = lobbyRoom{RoomInfo: r, Replaying: ok && st.Running}
+	}
+	return out
+}
+
 // lobby lists the rooms with their counts for any signed-in user.
 func (s *Server) lobby(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"rooms": s.opt.Hub.Rooms()})
+	return c.JSON(http.StatusOK, map[string]any{"rooms": s.lobbyRooms()})
 }
 
 // listRooms lists every room for an admin, and a host's own room for a host.

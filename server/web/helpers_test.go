@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"time"
+
+	"barrage/server/transport"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -43,4 +46,8 @@ func call(t *testing.T, method, url, token string, body, out any) int {
 		}
 	}
 	return resp.StatusCode
+}
+
+func transportWithWriteTimeout(d time.Duration) transport.Config {
+	return transport.Config{WriteTimeout: d}
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -16,6 +17,7 @@ import (
 
 	"barrage/server/auth"
 	"barrage/server/hub"
+	"barrage/server/replay"
 	"barrage/server/transport"
 )
 
@@ -41,7 +43,9 @@ type Server struct {
 	opt      Options
 	echo     *echo.Echo
 	upgrader websocket.Upgrader
+	replays  *replay.Manager
 	sockets  sync.WaitGroup // one per WebSocket being served
+	open     atomic.Int64   // WebSockets being served, for health and tests
 }
 
 // SessionCookie is the name of the cookie holding a browser's token.
@@ -53,7 +57,7 @@ func New(opt Options) (*Server, error) {
 		opt.TokenTTL = 24 * time.Hour
 	}
 	opt.Transport = opt.Transport.WithDefaults()
-	s := &Server{opt: opt, echo: echo.New()}
+	s := &Server{opt: opt, echo: echo.New(), replays: newReplays(opt.Hub, opt.Log)}
 	allowed, err := parseOrigins(opt.AllowedOrigins)
 	if err != nil {
 		return nil, err
@@ -75,9 +79,10 @@ func New(opt Options) (*Server, error) {
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// WaitSockets waits until every WebSocket has been closed (after
-// [hub.Hub.Shutdown]) or ctx ends.
-func (s *Server) WaitSockets(ctx context.Context) error {
+// Shutdown stops the replays, then waits until every WebSocket has been
+// closed (call [hub.Hub.Shutdown] first) or ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.replays.Close()
 	done := make(chan struct{})
 	go func() {
 		s.sockets.Wait()
@@ -90,6 +95,10 @@ func (s *Server) WaitSockets(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// OpenSockets returns how many WebSockets are being served, including those
+// being refused or closed.
+func (s *Server) OpenSockets() int64 { return s.open.Load() }
 
 // NewHTTPServer returns the http.Server Barrage listens with. Its timeouts
 // guard the pages and the API against slow clients; gorilla/websocket clears

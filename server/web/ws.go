@@ -29,7 +29,11 @@ func (s *Server) serveWS(c echo.Context) error {
 		return nil
 	}
 	s.sockets.Add(1)
-	defer s.sockets.Done()
+	s.open.Add(1)
+	defer func() {
+		s.open.Add(-1)
+		s.sockets.Done()
+	}()
 
 	log := s.opt.Log.With("remote", c.RealIP())
 	if refusal, code := refuseJoin(authErr, room); refusal != nil {

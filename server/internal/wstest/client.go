@@ -3,8 +3,10 @@ package wstest
 import (
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,10 +64,7 @@ func Dial(t testing.TB, url string, header http.Header) *Client {
 		}
 		t.Fatalf("dial %s: %v (HTTP %d)", url, err, status)
 	}
-	c := &Client{T: t, WS: ws, more: make(chan struct{}, 1), done: make(chan struct{})}
-	go c.read()
-	t.Cleanup(c.Close)
-	return c
+	return Wrap(t, ws)
 }
 
 func (c *Client) read() {
@@ -221,4 +220,33 @@ func (c *Client) Comments(n int) []protocol.Danmaku {
 		out = append(out, d)
 	}
 	return out
+}
+
+// DialStalled connects to url with a tiny socket receive buffer and does not
+// read: a viewer whose device has stopped taking data. Call [Wrap] to start
+// reading later.
+func DialStalled(t testing.TB, url string) *websocket.Conn {
+	t.Helper()
+	d := *websocket.DefaultDialer
+	d.NetDialContext = (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 2048)
+		})
+		return errors.Join(err, serr)
+	}}).DialContext
+	ws, _, err := d.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", url, err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// Wrap starts reading an open connection as a [Client].
+func Wrap(t testing.TB, ws *websocket.Conn) *Client {
+	c := &Client{T: t, WS: ws, more: make(chan struct{}, 1), done: make(chan struct{})}
+	go c.read()
+	t.Cleanup(c.Close)
+	return c
 }

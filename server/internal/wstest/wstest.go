@@ -81,7 +81,7 @@ func Start(t testing.TB, opt Options) *Env {
 		h.Shutdown()
 		waitCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
 		defer done()
-		if err := srv.WaitSockets(waitCtx); err != nil {
+		if err := srv.Shutdown(waitCtx); err != nil {
 			t.Errorf("sockets still open after shutdown: %v", err)
 		}
 		cancel()
