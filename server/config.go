@@ -31,6 +31,7 @@ type config struct {
 	logFormat      string
 	devSecretFile  string
 	demoTrack      string
+	adminPassword  string
 	secret         string
 	hub            hub.Config
 	transport      transport.Config
@@ -61,6 +62,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		"where --dev keeps its generated secret, so restarts keep sessions")
 	fs.StringVar(&c.demoTrack, "demo-track", "1600157973",
 		"embedded track --dev plays in the demo room ("+strings.Join(replay.Tracks(), ", ")+")")
+	fs.StringVar(&c.adminPassword, "admin-password", "",
+		"password that makes an admin on the sign-in page (--dev generates one if empty)")
 	hubFlags(fs, &c.hub)
 	transportFlags(fs, &c.transport)
 

@@ -5,10 +5,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +23,7 @@ import (
 	"barrage/server/hub"
 	"barrage/server/replay"
 	"barrage/server/web"
+	"barrage/static"
 )
 
 func main() {
@@ -61,11 +64,22 @@ func run(ctx context.Context, args []string, getenv func(string) string,
 			"source", string(source), "file", cfg.devSecretFile)
 	}
 
+	if cfg.dev && cfg.adminPassword == "" {
+		cfg.adminPassword = rand.Text()[:12]
+		log.Warn("generated an admin password for the sign-in page",
+			"admin_password", cfg.adminPassword)
+	}
+	if _, err := fs.Stat(static.FS, "app.wasm"); err != nil {
+		log.Warn("static/app.wasm was missing at build time; room pages will not load: " +
+			"build with go tool task build:wasm, or start with go tool task run")
+	}
+
 	h := hub.New(cfg.hub, log.With("component", "hub"))
 	srv, err := web.New(web.Options{
 		Hub: h, Signer: signer, Transport: cfg.transport, Log: log,
-		Dev: cfg.dev, TokenTTL: cfg.tokenTTL,
+		Dev: cfg.dev, TokenTTL: cfg.tokenTTL, AdminPassword: cfg.adminPassword,
 		AllowedOrigins: strings.Split(cfg.allowedOrigins, ","),
+		Static:         static.FS,
 	})
 	if err != nil {
 		return err

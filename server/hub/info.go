@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"barrage/protocol"
 )
 
 // RoomInfo is a snapshot of a room for listings.
@@ -145,4 +147,18 @@ func (r *Room) checkLocked(key string) []error {
 			r.id, len(r.conns), n))
 	}
 	return errs
+}
+
+// Recent returns a room's recent comments, oldest first; none if the room
+// does not exist.
+func (h *Hub) Recent(id string) []protocol.Danmaku {
+	h.mu.Lock()
+	r := h.rooms[id]
+	h.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]protocol.Danmaku(nil), r.recent...)
 }

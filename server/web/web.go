@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"barrage/server/hub"
 	"barrage/server/replay"
 	"barrage/server/transport"
+	"barrage/views"
 )
 
 // Options configure the web layer.
@@ -35,6 +37,10 @@ type Options struct {
 	// WebSockets and make cookie-authenticated changes, as
 	// scheme://host[:port].
 	AllowedOrigins []string
+	// AdminPassword lets the sign-in page make admins; empty disables that.
+	AdminPassword string
+	// Static holds the files served under /static/.
+	Static fs.FS
 }
 
 // Server is the HTTP side of Barrage. Build it with [New]; it is safe for
@@ -44,6 +50,7 @@ type Server struct {
 	echo     *echo.Echo
 	upgrader websocket.Upgrader
 	replays  *replay.Manager
+	assets   map[string]*asset
 	sockets  sync.WaitGroup // one per WebSocket being served
 	open     atomic.Int64   // WebSockets being served, for health and tests
 }
@@ -62,6 +69,11 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Static != nil {
+		if s.assets, err = loadAssets(opt.Static); err != nil {
+			return nil, err
+		}
+	}
 	s.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
 		CheckOrigin:      func(r *http.Request) bool { return sameOrAllowedOrigin(r, allowed) },
@@ -73,6 +85,7 @@ func New(opt Options) (*Server, error) {
 	s.echo.HTTPErrorHandler = s.handleError
 	s.middleware(allowed)
 	s.routes()
+	s.pageRoutes()
 	return s, nil
 }
 
@@ -121,7 +134,11 @@ func (s *Server) middleware(allowed map[string]bool) {
 		// The origins were checked by parseOrigins.
 		_ = cop.AddTrustedOrigin(origin)
 	}
-	isWS := func(c echo.Context) bool { return c.Path() == "/ws" }
+	// The WebSocket must reach the upgrader unwrapped; static files are
+	// compressed once at start.
+	skipGzip := func(c echo.Context) bool {
+		return c.Path() == "/ws" || strings.HasPrefix(c.Path(), "/static/")
+	}
 	s.echo.Use(
 		middleware.Recover(),
 		middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
@@ -130,7 +147,7 @@ func (s *Server) middleware(allowed map[string]bool) {
 			LogValuesFunc: s.logRequest,
 		}),
 		echo.WrapMiddleware(cop.Handler),
-		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: isWS, MinLength: 1024}),
+		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: skipGzip, MinLength: 1024}),
 		middleware.BodyLimit("8M"),
 	)
 }
@@ -149,8 +166,9 @@ func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) er
 	return nil
 }
 
-// handleError answers every error as JSON {"error": …} with a fitting
-// status, and never writes to a hijacked connection.
+// handleError answers an API error as JSON {"error": …} and a page error as
+// an HTML page, with a fitting status, and never writes to a hijacked
+// connection.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -167,11 +185,21 @@ func (s *Server) handleError(err error, c echo.Context) {
 	} else {
 		s.opt.Log.Error("request failed", "path", c.Path(), "error", err)
 	}
-	if c.Request().Method == http.MethodHead {
+	switch {
+	case c.Request().Method == http.MethodHead:
 		_ = c.NoContent(status)
-		return
+	case isPage(c.Request().URL.Path):
+		_ = render(c, status, views.NotFound(sentence(msg)))
+	default:
+		_ = c.JSON(status, map[string]string{"error": msg})
 	}
-	_ = c.JSON(status, map[string]string{"error": msg})
+}
+
+// isPage tells the paths people open in a browser, which get an HTML error
+// page, from the API's, which get JSON.
+func isPage(p string) bool {
+	return !strings.HasPrefix(p, "/api/") && p != "/ws" && p != "/healthz" &&
+		!strings.HasPrefix(p, "/static/")
 }
 
 // parseOrigins checks and normalises the allow-list.
