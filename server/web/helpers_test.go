@@ -51,3 +51,5 @@ func call(t *testing.T, method, url, token string, body, out any) int {
 func transportWithWriteTimeout(d time.Duration) transport.Config {
 	return transport.Config{WriteTimeout: d}
 }
+
+type transportConfig = transport.Config

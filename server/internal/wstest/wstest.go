@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -41,6 +42,8 @@ type Options struct {
 	// Log receives the server's log; nil discards it unless
 	// BARRAGE_TEST_LOG is set.
 	Log *slog.Logger
+	// HTTP, if set, adjusts the production http.Server before it starts.
+	HTTP func(*http.Server)
 }
 
 // Start runs a server for the test and stops it at cleanup.
@@ -74,6 +77,9 @@ func Start(t testing.TB, opt Options) *Env {
 	}
 	ts := httptest.NewUnstartedServer(srv.Handler())
 	ts.Config = web.NewHTTPServer(srv.Handler(), log)
+	if opt.HTTP != nil {
+		opt.HTTP(ts.Config)
+	}
 	ts.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	go h.Run(ctx)
