@@ -296,7 +296,7 @@ func roomModeration(p RoomPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<form id=\"replay\" class=\"replay form\"><h3>Replay a recorded crowd</h3>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<form id=\"replay\" class=\"replay-form form\"><h3>Replay a recorded crowd</h3>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -387,7 +387,7 @@ func modUsers() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<div class=\"mod-controls\"><label class=\"field\"><span>A kick bans for</span> <select id=\"ban-seconds\"><option value=\"0\">no ban</option> <option value=\"60\">1 minute</option> <option value=\"600\" selected>10 minutes</option> <option value=\"3600\">1 hour</option> <option value=\"86400\">1 day</option></select></label> <label class=\"field\"><span>A mute lasts</span> <select id=\"mute-seconds\"><option value=\"60\">1 minute</option> <option value=\"300\" selected>5 minutes</option> <option value=\"1800\">30 minutes</option> <option value=\"3600\">1 hour</option></select></label> <label class=\"field grow\"><span>Reason (optional)</span> <input id=\"kick-reason\" type=\"text\" maxlength=\"200\" placeholder=\"Shown to the user\"></label></div><div class=\"table-wrap\"><table class=\"users\"><thead><tr><th>User</th><th>Role</th><th class=\"num\">Tabs</th><th>Status</th><th></th></tr></thead> <tbody id=\"users\"><tr><td colspan=\"5\" class=\"muted\">Loading…</td></tr></tbody></table></div><p id=\"mod-status\" class=\"small muted\" aria-live=\"polite\"></p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<div class=\"mod-controls\"><label class=\"field\"><span>A kick bans for</span> <select id=\"ban-seconds\"><option value=\"0\">no ban</option> <option value=\"60\">1 minute</option> <option value=\"600\" selected>10 minutes</option> <option value=\"3600\">1 hour</option> <option value=\"86400\">1 day</option></select></label> <label class=\"field\"><span>A mute lasts</span> <select id=\"mute-seconds\"><option value=\"60\">1 minute</option> <option value=\"300\" selected>5 minutes</option> <option value=\"1800\">30 minutes</option> <option value=\"3600\">1 hour</option></select></label> <label class=\"field grow\"><span>Reason (optional)</span> <input id=\"kick-reason\" type=\"text\" maxlength=\"200\" placeholder=\"Shown to the user\"></label></div><div class=\"table-wrap\"><table class=\"users\"><thead><tr><th>User</th><th class=\"num\">Tabs</th><th><span class=\"sr-only\">Actions</span></th></tr></thead> <tbody id=\"users\"><tr><td colspan=\"3\" class=\"muted\">Loading…</td></tr></tbody></table></div><p id=\"mod-status\" class=\"small muted\" aria-live=\"polite\"></p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -82,3 +82,29 @@ func SkippedText(total int) string {
 	return fmt.Sprintf("%d %s skipped: the connection fell behind.", total,
 		plural(total, "comment", "comments"))
 }
+
+// Dark reports whether a colour is too dark to read on the dark stage
+// without a light outline.
+func Dark(rgb int) bool {
+	r, g, b := (rgb>>16)&0xFF, (rgb>>8)&0xFF, rgb&0xFF
+	// Integer Rec. 601 luma, 0–255.
+	return (299*r+587*g+114*b)/1000 < 60
+}
+
+// DurationText writes whole seconds as people say them: "1 minute",
+// "10 minutes", "2 hours", "90 seconds".
+func DurationText(seconds int) string {
+	units := []struct {
+		size      int
+		one, many string
+	}{
+		{86400, "day", "days"}, {3600, "hour", "hours"}, {60, "minute", "minutes"},
+	}
+	for _, u := range units {
+		if seconds >= u.size && seconds%u.size == 0 {
+			n := seconds / u.size
+			return strconv.Itoa(n) + " " + plural(n, u.one, u.many)
+		}
+	}
+	return strconv.Itoa(seconds) + " " + plural(seconds, "second", "seconds")
+}

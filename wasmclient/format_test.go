@@ -30,6 +30,11 @@ func TestTexts(t *testing.T) {
 		{NoticeText(protocol.Notice{Kind: protocol.NoticeMuted, Name: "Bo"}), "Bo was muted."},
 		{NoticeText(protocol.Notice{Kind: protocol.NoticeKicked, Message: "custom"}), "custom"},
 		{SkippedText(1), "1 comment skipped: the connection fell behind."},
+		{DurationText(600), "10 minutes"},
+		{DurationText(3600), "1 hour"},
+		{DurationText(172800), "2 days"},
+		{DurationText(90), "90 seconds"},
+		{DurationText(1), "1 second"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -39,5 +44,14 @@ func TestTexts(t *testing.T) {
 	if got := MutedText(time.Now().Add(time.Minute).UnixMilli()); !strings.HasPrefix(got,
 		"You are muted until ") {
 		t.Errorf("MutedText = %q", got)
+	}
+}
+
+func TestDark(t *testing.T) {
+	t.Parallel()
+	for rgb, want := range map[int]bool{0: true, 0x000080: true, 0xFFFFFF: false, 0xFF0000: false} {
+		if got := Dark(rgb); got != want {
+			t.Errorf("Dark(%06x) = %v, want %v", rgb, got, want)
+		}
 	}
 }

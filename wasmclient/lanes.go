@@ -54,7 +54,7 @@ func (o *Overlay) placeScroll(now time.Time, stageWidth, width float64, b *Bulle
 	}
 	arrive := now.Add(seconds(stageWidth / speed))
 	for i := 0; i+span <= len(o.scroll); i++ {
-		if !allFollow(o.scroll[i:i+span], now, arrive, next) {
+		if !allFollow(o.scroll[i:i+span], now, arrive, next) || !o.fixedClear(i, span, now) {
 			continue
 		}
 		for j := i; j < i+span; j++ {
@@ -63,6 +63,19 @@ func (o *Overlay) placeScroll(now time.Time, stageWidth, width float64, b *Bulle
 		return i, true
 	}
 	return 0, false
+}
+
+// fixedClear reports whether rows i to i+span-1 are free of top and bottom
+// bullets, which sit in the middle of the stage where a scrolling bullet
+// would run through them. (Bottom lanes count from the bottom row.)
+func (o *Overlay) fixedClear(i, span int, now time.Time) bool {
+	n := len(o.scroll)
+	for row := i; row < i+span; row++ {
+		if now.Before(o.top[row]) || now.Before(o.bottom[n-1-row]) {
+			return false
+		}
+	}
+	return true
 }
 
 // allFollow reports whether next can follow the last bullet of each lane;

@@ -85,10 +85,11 @@ func (m *machine) show(s Status) {
 func (m *machine) closed(code int, reason string) {
 	m.unwatch()
 	switch {
-	case reason != "":
 	case code == protocol.ClosePolicy && m.lastError != "":
-		// The server explains a refused session in an error event first.
+		// The server explains a refused session in an error event first,
+		// in full; a close frame's reason is cut at 123 bytes.
 		reason = m.lastError
+	case reason != "":
 	default:
 		reason = CloseText(code)
 	}

@@ -209,7 +209,8 @@ func TestMachineSignedOutExplains(t *testing.T) {
 	e.m.message(frame(t, protocol.Error{
 		Event: protocol.EventError, Code: protocol.ErrAuthExpired, Message: "session expired",
 	}))
-	e.socketClosed(protocol.ClosePolicy)
+	e.live = false
+	e.m.closed(protocol.ClosePolicy, "auth")
 	want := Status{State: StateSignedOut, CloseCode: 1008, Reason: "session expired"}
 	if got := view.last(); got != want {
 		t.Errorf("status = %+v, want %+v", got, want)

@@ -7,7 +7,7 @@ import (
 	"barrage/protocol"
 )
 
-var stage = Stage{Width: 900, Height: 300}
+var testStage = Stage{Width: 900, Height: 300}
 
 func bullet(mode, size int, text string) protocol.Danmaku {
 	return protocol.Danmaku{Mode: mode, Size: size, Text: text, Color: 0xFF8800}
@@ -19,7 +19,7 @@ func TestOverlayScrollLanesDoNotOverlap(t *testing.T) {
 	now := time.Unix(0, 0)
 	tops := map[float64]bool{}
 	for range 5 {
-		b, ok := o.Place(now, stage, bullet(1, 25, "hello"))
+		b, ok := o.Place(now, testStage, bullet(1, 25, "hello"))
 		if !ok {
 			t.Fatal("no lane for a bullet on an empty stage")
 		}
@@ -27,13 +27,13 @@ func TestOverlayScrollLanesDoNotOverlap(t *testing.T) {
 			t.Fatalf("two bullets entered lane at %v together", b.Top)
 		}
 		tops[b.Top] = true
-		if b.Kind != KindScroll || b.Color != "#ff8800" || b.Distance != stage.Width {
+		if b.Kind != KindScroll || b.Color != "#ff8800" || b.Distance != testStage.Width {
 			t.Errorf("bullet = %+v", b)
 		}
 	}
 	// Once the first bullet's tail has cleared the edge, its lane takes
 	// another bullet of the same speed.
-	b, ok := o.Place(now.Add(2*time.Second), stage, bullet(1, 25, "hello"))
+	b, ok := o.Place(now.Add(2*time.Second), testStage, bullet(1, 25, "hello"))
 	if !ok || b.Top != 0 {
 		t.Errorf("after 2 s: %+v, %v; want lane 0 again", b, ok)
 	}
@@ -60,20 +60,20 @@ func TestOverlayFixedLanes(t *testing.T) {
 	t.Parallel()
 	var o Overlay
 	now := time.Unix(0, 0)
-	top1, _ := o.Place(now, stage, bullet(protocol.ModeTop, 25, "t"))
-	top2, _ := o.Place(now, stage, bullet(protocol.ModeTop, 25, "t"))
-	bottom, _ := o.Place(now, stage, bullet(protocol.ModeBottom, 25, "b"))
+	top1, _ := o.Place(now, testStage, bullet(protocol.ModeTop, 25, "t"))
+	top2, _ := o.Place(now, testStage, bullet(protocol.ModeTop, 25, "t"))
+	bottom, _ := o.Place(now, testStage, bullet(protocol.ModeBottom, 25, "b"))
 	laneH := protocol.SizeNormal * lineHeight
 	if top1.Top != 0 || top2.Top != laneH {
 		t.Errorf("top lanes at %v and %v, want 0 and %v", top1.Top, top2.Top, laneH)
 	}
-	if bottom.Kind != KindBottom || bottom.Top != stage.Height-laneH {
+	if bottom.Kind != KindBottom || bottom.Top != testStage.Height-laneH {
 		t.Errorf("bottom = %+v", bottom)
 	}
 	if top1.Duration != DefaultFixedTime {
 		t.Errorf("fixed duration = %v", top1.Duration)
 	}
-	again, _ := o.Place(now.Add(DefaultFixedTime), stage, bullet(protocol.ModeTop, 25, "t"))
+	again, _ := o.Place(now.Add(DefaultFixedTime), testStage, bullet(protocol.ModeTop, 25, "t"))
 	if again.Top != 0 {
 		t.Errorf("after it faded, lane 0 was not reused: %+v", again)
 	}
@@ -83,8 +83,8 @@ func TestOverlayLargeSpansLanes(t *testing.T) {
 	t.Parallel()
 	var o Overlay
 	now := time.Unix(0, 0)
-	big, _ := o.Place(now, stage, bullet(protocol.ModeTop, protocol.SizeLarge, "big"))
-	next, _ := o.Place(now, stage, bullet(protocol.ModeTop, protocol.SizeNormal, "n"))
+	big, _ := o.Place(now, testStage, bullet(protocol.ModeTop, protocol.SizeLarge, "big"))
+	next, _ := o.Place(now, testStage, bullet(protocol.ModeTop, protocol.SizeNormal, "n"))
 	if big.FontPx != protocol.SizeLarge || next.Top < 2*protocol.SizeNormal*lineHeight {
 		t.Errorf("large at %+v, next at %v: the large one needs two lanes", big, next.Top)
 	}
@@ -94,15 +94,15 @@ func TestOverlayCapAndModes(t *testing.T) {
 	t.Parallel()
 	o := Overlay{MaxBullets: 2}
 	now := time.Unix(0, 0)
-	o.Place(now, stage, bullet(protocol.ModeTop, 25, "1"))
-	o.Place(now, stage, bullet(protocol.ModeTop, 25, "2"))
-	if _, ok := o.Place(now, stage, bullet(protocol.ModeTop, 25, "3")); ok {
+	o.Place(now, testStage, bullet(protocol.ModeTop, 25, "1"))
+	o.Place(now, testStage, bullet(protocol.ModeTop, 25, "2"))
+	if _, ok := o.Place(now, testStage, bullet(protocol.ModeTop, 25, "3")); ok {
 		t.Error("placed a bullet over the cap")
 	}
-	if _, ok := o.Place(now.Add(DefaultFixedTime), stage, bullet(1, 25, "4")); !ok {
+	if _, ok := o.Place(now.Add(DefaultFixedTime), testStage, bullet(1, 25, "4")); !ok {
 		t.Error("refused a bullet after the others left")
 	}
-	if _, ok := o.Place(now.Add(time.Hour), stage, bullet(7, 25, "[0,0]")); ok {
+	if _, ok := o.Place(now.Add(time.Hour), testStage, bullet(7, 25, "[0,0]")); ok {
 		t.Error("drew a positioned (mode 7) comment")
 	}
 	if _, ok := o.Place(now.Add(time.Hour), Stage{}, bullet(1, 25, "x")); ok {
@@ -113,7 +113,7 @@ func TestOverlayCapAndModes(t *testing.T) {
 func TestOverlayReducedMotion(t *testing.T) {
 	t.Parallel()
 	var o Overlay
-	st := stage
+	st := testStage
 	st.ReducedMotion = true
 	for _, mode := range []int{1, protocol.ModeReverse} {
 		b, ok := o.Place(time.Unix(0, 0), st, bullet(mode, 25, "calm"))
@@ -139,5 +139,16 @@ func TestTextWidth(t *testing.T) {
 	}
 	if got, want := textWidth("ab", 10), 12.0; got != want {
 		t.Errorf("Latin width = %v, want %v", got, want)
+	}
+}
+
+func TestOverlayScrollAvoidsFixedRows(t *testing.T) {
+	t.Parallel()
+	var o Overlay
+	now := time.Unix(0, 0)
+	o.Place(now, testStage, bullet(protocol.ModeTop, 25, "top"))
+	b, ok := o.Place(now, testStage, bullet(1, 25, "scroll"))
+	if !ok || b.Top == 0 {
+		t.Errorf("a scrolling bullet went through a top one: %+v, %v", b, ok)
 	}
 }
