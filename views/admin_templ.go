@@ -75,7 +75,7 @@ func Admin(p AdminPage) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layout("admin", p.Nav, true, templ.Attributes{"data-user-id": userID(p.Nav)}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout("admin", p.Nav, true, nil).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -37,13 +37,6 @@ func counts(r RoomSummary) string {
 
 func boolAttr(b bool) string { return strconv.FormatBool(b) }
 
-func userID(n Nav) string {
-	if n.User == nil {
-		return ""
-	}
-	return n.User.ID
-}
-
 func roomURL(id string) string { return "/rooms/" + url.PathEscape(id) }
 
 // signInURL sends a signed-out visitor to the sign-in page and back.

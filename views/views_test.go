@@ -93,7 +93,15 @@ func TestRoomPageAttributes(t *testing.T) {
 		}
 	}
 
+	lobby := render(t, Lobby(LobbyPage{Nav: hostileNav()}))
+	if !strings.Contains(lobby, `data-user-id="u1"`) {
+		t.Error("a signed-in page lacks data-user-id")
+	}
+
 	viewer := render(t, Room(RoomPage{Room: "demo"}))
+	if strings.Contains(viewer, "data-user-id") {
+		t.Error("a signed-out page has data-user-id")
+	}
 	if !strings.Contains(viewer, `data-can-moderate="false"`) || strings.Contains(viewer, `id="mod"`) {
 		t.Error("a viewer's room page offers moderation")
 	}

@@ -47,7 +47,23 @@
 //
 // # The page
 //
-// Under js/wasm, Main reads the body's data-page attribute (room, lobby
-// or admin) and runs that page; see the js files for the elements each page
-// expects.
+// Under js/wasm, Main reads the body's data-page attribute and runs that
+// page, as rendered by package views; it sets data-client on the body to
+// "ready" once wired ("failed" with a message in #boot-error when the page
+// lacks an element it needs, "idle" on pages without live parts).
+//
+//   - room: the body's data-room names the room, data-can-moderate ("true")
+//     adds the moderation panel, data-user-id marks the user's own
+//     bullets. The client keeps data-ws-state (a [State]) and
+//     data-close-code (the last close code, or empty) on the body current,
+//     and mirrors the recent list into #recent as one element per comment
+//     with data-danmaku-seq and the comment as its whole text (the sender
+//     is data-name, shown by CSS). Bullets go into #overlay over #stage.
+//   - lobby: #rooms is refreshed from GET /api/lobby every few seconds.
+//   - admin: #admin-rooms from GET /api/rooms, and the user list of the room
+//     picked, with kick, mute and close actions.
+//
+// Every text from the server goes into the page as text (textContent),
+// never as HTML. Lists poll only while the page is visible, and again as
+// soon as it shows.
 package wasmclient

@@ -6,11 +6,15 @@ import (
 	"syscall/js"
 )
 
-// startLobby keeps the lobby's room list (views.Lobby) current.
+// startLobby keeps the lobby's room list (views.Lobby) current for a
+// signed-in user.
 func startLobby(ctx context.Context) error {
 	el, err := elements("rooms", "rooms-empty", "rooms-status")
 	if err != nil {
 		return err
+	}
+	if bodyData("userId") == "" {
+		return nil // the list API is for signed-in users, as the page says
 	}
 	api := API{Transport: fetchTransport{}}
 	nudges := make(chan struct{}, 1)

@@ -59,6 +59,12 @@ type Bullet struct {
 // Overlay picks lanes for bullets so that they do not overlap, and caps how
 // many are on the stage. Set its fields before the first Place; zero values
 // mean the defaults. It is not safe for concurrent use.
+//
+// Its limits: widths are estimated from the text, not measured, so a
+// bullet in an unusual font may come closer to its neighbour than planned;
+// a scrolling bullet avoids rows that hold a top or bottom bullet, but a
+// top or bottom bullet placed later may sit over scrolling ones already
+// under way, as on the sites that made danmaku popular.
 type Overlay struct {
 	ScrollTime time.Duration // time to cross the stage
 	FixedTime  time.Duration // time a top or bottom bullet stays
