@@ -126,6 +126,7 @@ func (p *roomPage) Welcome(w protocol.Welcome, recent []protocol.Danmaku) {
 	}
 	list.Set("scrollTop", list.Get("scrollHeight"))
 	p.showMuted(w.MutedUntil)
+	setText(p.el["send-status"], "") // refusals belonged to the last connection
 }
 
 // Comment adds d to the recent list where the model put it, and draws it.
