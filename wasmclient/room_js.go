@@ -104,7 +104,7 @@ func (p *roomPage) banner(s Status) {
 	}
 	text, button := s.Reason, "Rejoin"
 	if s.State == StateReconnecting {
-		text, button = s.Reason+" "+StatusText(s), "Reconnect now"
+		text, button = s.Reason+" · "+StatusText(s), "Reconnect now"
 	}
 	setText(p.el["banner-text"], text)
 	setText(p.el["rejoin"], button)
