@@ -97,6 +97,7 @@ func Backoff(attempt int, rnd func() float64) time.Duration {
 		rnd = rand.Float64
 	}
 	ceiling := BackoffCap
+	attempt = max(attempt, 0)
 	if attempt < 16 {
 		ceiling = min(BackoffBase<<attempt, BackoffCap)
 	}

@@ -110,7 +110,7 @@ func ValidateComment(msg SendDanmaku) (Comment, error) {
 			"comment has %d characters; the limit is %d", n, MaxTextRunes)
 	}
 	for _, r := range c.Text {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || reordersText(r) {
 			return Comment{}, refuse(ErrControlChar,
 				"comment contains the control character %U", r)
 		}
@@ -140,4 +140,14 @@ func ValidateComment(msg SendDanmaku) (Comment, error) {
 		}
 	}
 	return c, nil
+}
+
+// reordersText reports the characters that change the direction or the
+// lines of the text around them: bidi embeddings, overrides and isolates,
+// and the line and paragraph separators. In a comment they would flip or
+// break the lines of other people's comments drawn next to it. Joiners
+// stay allowed: emoji sequences need them.
+func reordersText(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 ||
+		r == 0x2028 || r == 0x2029
 }

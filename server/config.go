@@ -78,6 +78,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	c.secret = getenv("BARRAGE_SECRET")
 	c.transport = c.transport.WithDefaults()
+	// The transport sends the heartbeats; the hub announces their period in
+	// every welcome, so that clients know what silence means.
+	c.hub.HeartbeatInterval = c.transport.HeartbeatInterval
 	return c, c.validate()
 }
 

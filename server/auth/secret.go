@@ -39,6 +39,10 @@ func LoadSecret(envValue string, dev bool, devFile string) ([]byte, SecretSource
 	if err == nil {
 		secret := strings.TrimSpace(string(b))
 		if len(secret) >= MinSecretBytes {
+			// Keep it readable by its owner only, whoever created it.
+			if err := os.Chmod(devFile, 0o600); err != nil {
+				return nil, "", fmt.Errorf("protect development secret: %w", err)
+			}
 			return []byte(secret), FromDevFile, nil
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -56,7 +60,21 @@ func generate(path string) ([]byte, SecretSource, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, "", fmt.Errorf("keep development secret: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+	// A new file renamed into place, so that a replaced file does not keep
+	// the old one's (perhaps world-readable) mode.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".dev-secret-*")
+	if err != nil {
+		return nil, "", fmt.Errorf("keep development secret: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(secret + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
 		return nil, "", fmt.Errorf("keep development secret: %w", err)
 	}
 	return []byte(secret), FromGenerated, nil

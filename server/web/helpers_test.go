@@ -53,3 +53,5 @@ func transportWithWriteTimeout(d time.Duration) transport.Config {
 }
 
 type transportConfig = transport.Config
+
+func runtimeGosched() { time.Sleep(time.Millisecond) }

@@ -11,21 +11,35 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 )
 
-// asset is one static file, held in memory with its gzip form, computed
-// once at start rather than on every request.
+// asset is one static file, held in memory with its gzip form, compressed
+// once on first request rather than on every request (or at start, where
+// compressing the 4 MB client would delay every start of the server).
 type asset struct {
-	body, gz []byte
-	etag     string
-	ctype    string
+	body  []byte
+	etag  string
+	ctype string
+
+	gzOnce sync.Once
+	gz     []byte // nil when gzip does not shrink the file by a tenth
 }
 
-// loadAssets reads every file of fsys. Files that gzip does not shrink by a
-// tenth are kept only as they are.
+// gzipped returns the file's gzip form, or nil.
+func (a *asset) gzipped() []byte {
+	a.gzOnce.Do(func() {
+		if gz := compress(a.body); len(gz) < len(a.body)*9/10 {
+			a.gz = gz
+		}
+	})
+	return a.gz
+}
+
+// loadAssets reads every file of fsys.
 func loadAssets(fsys fs.FS) (map[string]*asset, error) {
 	assets := make(map[string]*asset)
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -45,16 +59,13 @@ func loadAssets(fsys fs.FS) (map[string]*asset, error) {
 		if a.ctype == "" {
 			a.ctype = "application/octet-stream"
 		}
-		if gz := gzipped(body); len(gz) < len(body)*9/10 {
-			a.gz = gz
-		}
 		assets[name] = a
 		return nil
 	})
 	return assets, err
 }
 
-func gzipped(b []byte) []byte {
+func compress(b []byte) []byte {
 	var buf bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	w.Write(b)
@@ -75,8 +86,9 @@ func (s *Server) serveStatic(c echo.Context) error {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
 	body, etag := a.body, a.etag
-	if a.gz != nil && strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
-		body, etag = a.gz, strings.TrimSuffix(a.etag, `"`)+`-gz"`
+	gz := a.gzipped()
+	if gz != nil && strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		body, etag = gz, strings.TrimSuffix(a.etag, `"`)+`-gz"`
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("ETag", etag)

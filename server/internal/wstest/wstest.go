@@ -63,6 +63,8 @@ func Start(t testing.TB, opt Options) *Env {
 	if opt.Hub.RatePerSecond == 0 {
 		opt.Hub.RatePerSecond, opt.Hub.RateBurst = 10000, 10000
 	}
+	opt.Transport = opt.Transport.WithDefaults()
+	opt.Hub.HeartbeatInterval = opt.Transport.HeartbeatInterval
 	signer, err := auth.NewSigner([]byte(Secret))
 	if err != nil {
 		t.Fatal(err)
