@@ -105,7 +105,7 @@ func (s *Server) lobby(c echo.Context) error {
 // listRooms lists every room for an admin, and a host's own room for a host.
 func (s *Server) listRooms(c echo.Context) error {
 	id := identity(c)
-	rooms := s.opt.Hub.Rooms()
+	rooms := s.lobbyRooms()
 	switch id.Role {
 	case protocol.RoleAdmin:
 	case protocol.RoleHost:

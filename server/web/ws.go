@@ -49,9 +49,10 @@ func (s *Server) serveWS(c echo.Context) error {
 		transport.Reject(ws, s.opt.Transport, refusal, code)
 		return nil
 	}
+	// The hub has logged the join; this logger tags the connection's later
+	// lines (its close, with code and duration).
 	log = log.With(slog.String("conn", conn.ID()), slog.String("user", id.ID),
 		slog.String("room", room))
-	log.Info("connected")
 	transport.Serve(s.opt.Hub, conn, ws, s.opt.Transport, log)
 	return nil
 }
