@@ -153,6 +153,8 @@ func (s *Server) closeRoom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A replay left running would bring the room straight back.
+	s.replays.Stop(room)
 	n, err := s.opt.Hub.CloseRoom(room, "")
 	if errors.Is(err, hub.ErrNoRoom) {
 		return echo.NewHTTPError(http.StatusNotFound, "no room "+room+" is live")
