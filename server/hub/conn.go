@@ -92,10 +92,12 @@ type outbox struct {
 	ending     *Ending
 	controlCap int
 	wake       chan struct{}
+	dropped    *atomic.Uint64 // the hub's count of skipped comments
 }
 
-func (o *outbox) init(controlCap, dataCap int) {
+func (o *outbox) init(controlCap, dataCap int, dropped *atomic.Uint64) {
 	o.controlCap = controlCap
+	o.dropped = dropped
 	o.data.buf = make([][]byte, dataCap)
 	o.wake = make(chan struct{}, 1)
 }
@@ -136,6 +138,7 @@ func (o *outbox) pushData(frame []byte) {
 	}
 	if o.data.push(frame) {
 		o.skipped++
+		o.dropped.Add(1)
 	}
 	o.notify()
 }

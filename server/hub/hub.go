@@ -92,6 +92,7 @@ type Hub struct {
 	sanc    sanctions
 	limits  limiters
 	closing atomic.Bool
+	count   counters
 
 	mu    sync.Mutex
 	rooms map[string]*Room      // guarded by mu
@@ -113,6 +114,7 @@ func New(cfg Config, log *slog.Logger) *Hub {
 		users:  make(map[string]*userEntry),
 		sanc:   newSanctions(),
 		limits: limiters{m: make(map[string]*limiterEntry)},
+		count:  counters{evictions: make(map[int]uint64)},
 	}
 }
 
@@ -126,7 +128,7 @@ func (h *Hub) Join(roomID string, u protocol.User) (*Conn, error) {
 		return nil, fmt.Errorf("join room %.70q: invalid room id", roomID)
 	}
 	c := &Conn{id: "c" + strconv.FormatUint(h.nextID.Add(1), 10), user: u}
-	c.out.init(h.cfg.ControlQueue, h.cfg.DataQueue)
+	c.out.init(h.cfg.ControlQueue, h.cfg.DataQueue, &h.count.skipped)
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -197,6 +199,7 @@ func (h *Hub) forgetConnLocked(c *Conn) {
 // caller holds h.mu.
 func (h *Hub) evictUserLocked(r *Room, user string, code int, reason string) int {
 	removed := r.evictUser(user, code, reason)
+	h.count.evictions[code] += uint64(len(removed))
 	for _, c := range removed {
 		h.forgetConnLocked(c)
 		h.log.Info("evicted", "conn", c.id, "user", user, "room", r.id,

@@ -90,6 +90,7 @@ func (h *Hub) CloseRoom(roomID, reason string) (int, error) {
 		return 0, fmt.Errorf("close room %q: %w", roomID, ErrNoRoom)
 	}
 	conns := r.evictAll(protocol.CloseRoomClosed, reason)
+	h.count.evictions[protocol.CloseRoomClosed] += uint64(len(conns))
 	for _, c := range conns {
 		h.forgetConnLocked(c)
 	}

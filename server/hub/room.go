@@ -168,6 +168,11 @@ func (r *Room) publishLocked(from protocol.User, cm protocol.Comment, replay boo
 	for _, m := range r.conns {
 		m.out.pushData(frame)
 	}
+	if replay {
+		r.hub.count.replayComments.Add(1)
+	} else {
+		r.hub.count.comments.Add(1)
+	}
 	if len(r.recent) >= r.hub.cfg.Recent {
 		r.recent = append(r.recent[:0], r.recent[1:]...)
 	}

@@ -77,6 +77,7 @@ func (h *Hub) checkMembershipLocked(r *Room) {
 	}
 	r.mu.Unlock()
 
+	h.count.evictions[protocol.CloseMembership] += uint64(len(stale))
 	for _, c := range stale {
 		h.forgetConnLocked(c)
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// drop-oldest rule could help, and every stalled socket would pin that
 	// much memory. Default 64 KiB.
 	SendBuffer int
+	// OnClose, if set, is called once per connection served by [Serve] with
+	// the close code the server sent (0 if none: the connection was lost).
+	OnClose func(code int)
 }
 
 // WithDefaults returns c with its zero fields set to their defaults.
@@ -117,6 +120,9 @@ func (s *session) logEnd() {
 	s.mu.Lock()
 	code, why, end := s.sentCode, s.sentWhy, s.endReason
 	s.mu.Unlock()
+	if s.cfg.OnClose != nil {
+		s.cfg.OnClose(code)
+	}
 	s.log.Info("connection closed",
 		"code", code,
 		"reason", why,

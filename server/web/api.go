@@ -15,6 +15,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.health)
+	e.GET("/metrics", s.metrics.handler())
 	e.GET("/ws", s.serveWS)
 	if s.opt.Dev {
 		e.POST("/api/token", s.issueToken)

@@ -51,6 +51,7 @@ type Server struct {
 	upgrader websocket.Upgrader
 	replays  *replay.Manager
 	assets   map[string]*asset
+	metrics  *metrics
 	sockets  sync.WaitGroup // one per WebSocket being served
 	open     atomic.Int64   // WebSockets being served, for health and tests
 }
@@ -63,8 +64,10 @@ func New(opt Options) (*Server, error) {
 	if opt.TokenTTL <= 0 {
 		opt.TokenTTL = 24 * time.Hour
 	}
-	opt.Transport = opt.Transport.WithDefaults()
 	s := &Server{opt: opt, echo: echo.New(), replays: newReplays(opt.Hub, opt.Log)}
+	s.metrics = newMetrics(opt.Hub, s.OpenSockets)
+	s.opt.Transport = opt.Transport.WithDefaults()
+	s.opt.Transport.OnClose = s.metrics.closed
 	allowed, err := parseOrigins(opt.AllowedOrigins)
 	if err != nil {
 		return nil, err
@@ -153,7 +156,7 @@ func (s *Server) middleware(allowed map[string]bool) {
 }
 
 func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) error {
-	if v.URIPath == "/healthz" || strings.HasPrefix(v.URIPath, "/static/") && v.Error == nil {
+	if v.URIPath == "/healthz" || v.URIPath == "/metrics" || strings.HasPrefix(v.URIPath, "/static/") && v.Error == nil {
 		return nil
 	}
 	level := slog.LevelInfo
