@@ -25,6 +25,7 @@ const (
 	CloseMembership  = 4002 // membership no longer valid (periodic check)
 	CloseBanned      = 4003 // banned from this room for a while
 	CloseRoomClosed  = 4004 // room closed by its host or an admin
+	CloseTooMany     = 4005 // the user has too many connections open already
 	CloseSlowClient  = 4100 // fell too far behind on control events
 	closeTerminalLo  = 4000
 	closeRetryableLo = 4100

@@ -29,6 +29,7 @@ const (
 	ErrBanned       = "banned"
 	ErrTooLarge     = "too_large"
 	ErrShuttingDown = "shutting_down"
+	ErrTooMany      = "too_many_connections"
 	ErrServer       = "server_error"
 )
 

@@ -98,6 +98,8 @@ func hubFlags(fs *flag.FlagSet, h *hub.Config) {
 		"how long an empty room is kept before it is dropped")
 	fs.Float64Var(&h.RatePerSecond, "rate", 2, "comments per second per user")
 	fs.IntVar(&h.RateBurst, "burst", 5, "comments a user may send at once")
+	fs.IntVar(&h.MaxUserConns, "max-user-conns", 16,
+		"connections (tabs, devices) one user may hold; more are refused with 4005")
 }
 
 func transportFlags(fs *flag.FlagSet, t *transport.Config) {

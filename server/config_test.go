@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -30,9 +31,6 @@ func mustParse(t *testing.T, args []string, vars map[string]string) config {
 
 func TestParseConfigDefaults(t *testing.T) {
 	c := mustParse(t, nil, nil)
-	// The hub's HeartbeatInterval has no flag of its own; it is left out.
-	hubCfg := c.hub
-	hubCfg.HeartbeatInterval = 0
 	checks := []struct {
 		name      string
 		got, want any
@@ -48,10 +46,12 @@ func TestParseConfigDefaults(t *testing.T) {
 		{"demo track", c.demoTrack, "1600157973"},
 		{"admin password", c.adminPassword, ""},
 		{"secret", c.secret, ""},
-		{"hub", hubCfg, hub.Config{
+		{"hub", c.hub, hub.Config{
 			ControlQueue: 256, DataQueue: 512, Recent: 50,
 			PresenceInterval: time.Second, SweepInterval: 10 * time.Second,
 			RoomIdle: 30 * time.Second, RatePerSecond: 2, RateBurst: 5,
+			// The transport's heartbeat period, announced in welcomes.
+			HeartbeatInterval: 20 * time.Second, MaxUserConns: 16,
 		}},
 		{"transport", c.transport, transport.Config{
 			ReadLimit: 4096, WriteTimeout: 10 * time.Second, PingInterval: 25 * time.Second,
@@ -61,7 +61,7 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	for _, ch := range checks {
 		t.Run(ch.name, func(t *testing.T) {
-			if ch.got != ch.want {
+			if !reflect.DeepEqual(ch.got, ch.want) {
 				t.Errorf("%s = %+v; want %+v", ch.name, ch.got, ch.want)
 			}
 		})

@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -115,12 +114,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, h *hub.Hub,
 	log.Info("shutting down", "timeout", cfg.shutdown)
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
 	defer cancel()
+	// Refuse joins and tell every socket 1001, stop listening (hijacked
+	// WebSockets are not the HTTP server's to wait for), then wait for the
+	// sockets' close handshakes. A client too slow to finish in time is
+	// dropped with the process: worth a warning, not a failed exit.
 	h.Shutdown()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		log.Warn("sockets still open at shutdown timeout", "error", err)
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		log.Warn("http requests still running at shutdown timeout", "error", err)
 	}
-	if err := httpSrv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shut down http: %w", err)
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("websockets still open at shutdown timeout", "error", err)
 	}
 	log.Info("stopped")
 	return nil

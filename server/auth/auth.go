@@ -109,6 +109,7 @@ func (s *Signer) Verify(token string) (Identity, error) {
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(issuer),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
 		jwt.WithLeeway(5*time.Second),
 	)
 	switch {

@@ -38,6 +38,9 @@ type Config struct {
 	// HeartbeatInterval is announced in welcome events (the transport sends
 	// the heartbeats). Default 20 s.
 	HeartbeatInterval time.Duration
+	// MaxUserConns bounds one user's connections (tabs and devices); a
+	// join beyond it is refused with [ErrTooManyConns]. Default 16.
+	MaxUserConns int
 }
 
 func (c Config) withDefaults() Config {
@@ -55,6 +58,7 @@ func (c Config) withDefaults() Config {
 	def(&c.DataQueue, 512)
 	def(&c.Recent, 50)
 	def(&c.RateBurst, 5)
+	def(&c.MaxUserConns, 16)
 	defDur(&c.PresenceInterval, time.Second)
 	defDur(&c.SweepInterval, 10*time.Second)
 	defDur(&c.RoomIdle, 30*time.Second)
@@ -67,6 +71,10 @@ func (c Config) withDefaults() Config {
 
 // ErrShutdown is returned by [Hub.Join] once [Hub.Shutdown] has begun.
 var ErrShutdown = errors.New("server shutting down")
+
+// ErrTooManyConns refuses a join of a user who holds MaxUserConns
+// connections in that room already.
+var ErrTooManyConns = errors.New("too many connections for one user")
 
 // BannedError refuses a join while a ban from a kick lasts.
 type BannedError struct {
@@ -144,6 +152,9 @@ func (h *Hub) Join(roomID string, u protocol.User) (*Conn, error) {
 			fmt.Sprintf("You opened room %s from another tab or device; "+
 				"a user watches one room at a time.", roomID))
 		entry = h.users[u.ID]
+	}
+	if entry != nil && entry.conns >= h.cfg.MaxUserConns {
+		return nil, fmt.Errorf("join room %s as %s: %w", roomID, u.ID, ErrTooManyConns)
 	}
 	r := h.roomLocked(roomID)
 	if entry == nil {

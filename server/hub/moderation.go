@@ -16,8 +16,10 @@ var ErrNoRoom = errors.New("no such room")
 
 // KickResult says what a kick did.
 type KickResult struct {
-	Connections int       `json:"kicked_connections"`
-	BannedUntil time.Time `json:"banned_until"`
+	Connections int `json:"kicked_connections"`
+	// BannedUntil is when the ban ends, in Unix milliseconds like every
+	// time in the protocol.
+	BannedUntil int64 `json:"banned_until"`
 }
 
 // Kick removes every connection of user from room with a force_disconnect
@@ -35,7 +37,7 @@ func (h *Hub) Kick(roomID, user string, ban time.Duration, reason string) KickRe
 	defer h.mu.Unlock()
 	r := h.rooms[roomID]
 	if r == nil {
-		return KickResult{BannedUntil: until}
+		return KickResult{BannedUntil: until.UnixMilli()}
 	}
 	name := r.userName(user)
 	n := h.evictUserLocked(r, user, protocol.CloseRemoved, reason)
@@ -49,7 +51,7 @@ func (h *Hub) Kick(roomID, user string, ban time.Duration, reason string) KickRe
 	}
 	h.log.Info("kicked", "room", roomID, "user", user, "connections", n,
 		"ban", ban, "reason", reason)
-	return KickResult{Connections: n, BannedUntil: until}
+	return KickResult{Connections: n, BannedUntil: until.UnixMilli()}
 }
 
 // Mute stops user's comments in room for d; d <= 0 lifts a mute. The user

@@ -48,7 +48,7 @@ func (r *Room) add(c *Conn, mutedUntil time.Time) {
 		Conn:        c.id,
 		Online:      len(r.users),
 		Connections: len(r.conns),
-		Recent:      append([]protocol.Danmaku(nil), r.recent...),
+		Recent:      append([]protocol.Danmaku{}, r.recent...), // [] when empty, not null
 		HeartbeatMS: r.hub.cfg.HeartbeatInterval.Milliseconds(),
 	}
 	if !mutedUntil.IsZero() {

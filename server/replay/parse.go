@@ -141,8 +141,12 @@ func (p *parser) body() error {
 			return nil
 		case xml.StartElement:
 			if el.Name.Local != "d" {
-				if err := p.dec.Skip(); err != nil {
-					return p.between(truncated(err))
+				// The other children (chatid, maxlimit…) hold only text.
+				// Skipping them leaf by leaf, instead of with Decoder.Skip,
+				// refuses deep nesting, which would hold the decoder's
+				// stack of open elements in memory.
+				if _, err := p.text(); err != nil {
+					return p.between(fmt.Errorf("in <%s>: %w", el.Name.Local, err))
 				}
 				continue
 			}
@@ -196,7 +200,7 @@ func (p *parser) text() (string, error) {
 		case xml.CharData:
 			b.Write(el)
 		case xml.StartElement:
-			return "", fmt.Errorf("element <%s> inside a comment", el.Name.Local)
+			return "", fmt.Errorf("unexpected element <%s>", el.Name.Local)
 		case xml.EndElement:
 			return b.String(), nil
 		}

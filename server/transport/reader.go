@@ -62,11 +62,17 @@ func (s *session) handle(data []byte) {
 		err = s.hub.Send(s.conn, cm)
 	}
 	var refused *protocol.RequestError
-	if errors.As(err, &refused) {
-		s.conn.Refuse(refused)
-		if refused.Code != protocol.ErrRateLimited && refused.Code != protocol.ErrMuted {
-			s.log.Warn("client frame refused", "error_code", refused.Code)
-		}
+	if !errors.As(err, &refused) {
+		return
+	}
+	s.conn.Refuse(refused)
+	if refused.Code == protocol.ErrRateLimited || refused.Code == protocol.ErrMuted {
+		return
+	}
+	// The first bad frame says the client misbehaves; the rest are counted
+	// in the close line, so that a flood of them cannot flood the log.
+	if s.refused.Add(1) == 1 {
+		s.log.Warn("client frame refused", "error_code", refused.Code)
 	}
 }
 
@@ -88,9 +94,18 @@ func (s *session) readFailed(err error) {
 		// The writer closed TCP, or the client vanished.
 	default:
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			s.log.Info("client silent, dropping", "pong_wait", s.cfg.PongWait)
+		if errors.As(err, &ne) {
+			if ne.Timeout() {
+				s.log.Info("client silent, dropping", "pong_wait", s.cfg.PongWait)
+			}
+			return
 		}
+		// What is left are protocol violations, which gorilla/websocket has
+		// answered with its own close frame (1002).
+		s.log.Warn("client broke the WebSocket protocol", "error", err)
+		s.mu.Lock()
+		s.sentCode, s.sentWhy = websocket.CloseProtocolError, err.Error()
+		s.mu.Unlock()
 	}
 }
 

@@ -73,9 +73,12 @@ func (c Config) WithDefaults() Config {
 // Serve runs connection c of hub h over ws until the socket is closed, then
 // removes c from the hub. It returns once both of the connection's
 // goroutines have ended and TCP is closed; the calling goroutine is the
-// writer. cfg must have its defaults set.
-func Serve(h *hub.Hub, c *hub.Conn, ws *websocket.Conn, cfg Config, log *slog.Logger) {
+// writer. cfg must have its defaults set. At expires, if not zero, the
+// session has ended: the client is told (auth_expired) and closed with 1008.
+func Serve(h *hub.Hub, c *hub.Conn, ws *websocket.Conn, cfg Config, expires time.Time,
+	log *slog.Logger) {
 	s := &session{
+		expires:    expires,
 		hub:        h,
 		conn:       c,
 		ws:         ws,
@@ -99,16 +102,18 @@ func Serve(h *hub.Hub, c *hub.Conn, ws *websocket.Conn, cfg Config, log *slog.Lo
 
 // session is the state shared by one connection's reader and writer.
 type session struct {
-	hub   *hub.Hub
-	conn  *hub.Conn
-	ws    *websocket.Conn
-	cfg   Config
-	log   *slog.Logger
-	start time.Time
+	hub     *hub.Hub
+	conn    *hub.Conn
+	ws      *websocket.Conn
+	cfg     Config
+	log     *slog.Logger
+	start   time.Time
+	expires time.Time
 
 	readerDone chan struct{} // closed by the reader when it returns
 	pong       chan string   // ping payloads the writer must answer
 	peerCode   atomic.Int32  // close code the client sent, 0 if none
+	refused    atomic.Int64  // client frames refused, for the close log
 
 	mu        sync.Mutex // guards the fields below, written by the writer
 	sentCode  int        // close code the server sent, 0 if none
@@ -127,6 +132,7 @@ func (s *session) logEnd() {
 		"code", code,
 		"reason", why,
 		"client_code", s.peerCode.Load(),
+		"refused_frames", s.refused.Load(),
 		"ended_by", end,
 		"duration", time.Since(s.start).Round(time.Millisecond))
 }

@@ -18,6 +18,12 @@ func (s *session) write() {
 	defer ping.Stop()
 	quiet := time.NewTimer(s.cfg.HeartbeatInterval)
 	defer quiet.Stop()
+	var expired <-chan time.Time // nil, never ready, without an expiry
+	if !s.expires.IsZero() {
+		t := time.NewTimer(time.Until(s.expires))
+		defer t.Stop()
+		expired = t.C
+	}
 
 	var batch hub.Batch
 	for {
@@ -38,6 +44,8 @@ func (s *session) write() {
 			})
 		case <-s.readerDone:
 			err = s.answerClose()
+		case <-expired:
+			err = s.expire()
 		}
 		if err != nil {
 			s.ended(err)
@@ -116,6 +124,19 @@ func (s *session) finish(end *hub.Ending) error {
 	case <-wait.C:
 	}
 	return errClosed
+}
+
+// expire ends a connection whose session has run out: a token is checked
+// when the connection opens, and must not stay good forever after.
+func (s *session) expire() error {
+	const msg = "Your session has expired. Sign in again."
+	s.log.Info("session expired")
+	s.conn.Close(protocol.ClosePolicy, msg) // nothing more is queued
+	refusal := protocol.RequestError{Code: protocol.ErrAuthExpired, Message: msg}
+	if err := s.writeJSON(refusal.Event()); err != nil {
+		return err
+	}
+	return s.finish(&hub.Ending{Code: protocol.ClosePolicy, Reason: msg})
 }
 
 // answerClose runs when the reader has ended. If the client sent a close

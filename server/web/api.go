@@ -1,32 +1,40 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"barrage/protocol"
 	"barrage/server/auth"
 	"barrage/server/hub"
 )
 
+// smallBody bounds the JSON bodies of the API; a replay track has its own,
+// larger bound.
+var smallBody = middleware.BodyLimit("64K")
+
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.health)
 	e.GET("/metrics", s.metrics.handler())
 	e.GET("/ws", s.serveWS)
+	// The lobby is public, as the lobby page is.
+	e.GET("/api/lobby", s.lobby)
 	if s.opt.Dev {
-		e.POST("/api/token", s.issueToken)
+		e.POST("/api/token", s.issueToken, smallBody)
 	}
 	api := e.Group("/api", s.requireSignIn)
-	api.GET("/lobby", s.lobby)
 	api.GET("/rooms", s.listRooms)
 	api.GET("/rooms/:room", s.showRoom)
 	api.DELETE("/rooms/:room", s.closeRoom)
-	api.POST("/rooms/:room/kick", s.kick)
-	api.POST("/rooms/:room/mute", s.mute)
+	api.POST("/rooms/:room/kick", s.kick, smallBody)
+	api.POST("/rooms/:room/mute", s.mute, smallBody)
 	api.POST("/rooms/:room/replay", s.startReplay)
 	api.GET("/rooms/:room/replay", s.replayStatus)
 	api.DELETE("/rooms/:room/replay", s.stopReplay)
@@ -52,7 +60,7 @@ type tokenRequest struct {
 // issueToken signs a token for anyone who asks: development mode only.
 func (s *Server) issueToken(c echo.Context) error {
 	var req tokenRequest
-	if err := c.Bind(&req); err != nil {
+	if err := decodeJSON(c, &req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "body must be JSON {user, name, role}")
 	}
 	if req.Role == "" {
@@ -179,10 +187,10 @@ func (s *Server) kick(c echo.Context) error {
 		return err
 	}
 	var req kickRequest
-	if err := c.Bind(&req); err != nil {
+	if err := decodeJSON(c, &req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "body must be JSON {user, ban_seconds}")
 	}
-	if err := checkTarget(c, req.User, req.BanSeconds); err != nil {
+	if err := s.checkTarget(c, room, req.User, req.BanSeconds); err != nil {
 		return err
 	}
 	if len(req.Reason) > 200 {
@@ -204,10 +212,10 @@ func (s *Server) mute(c echo.Context) error {
 		return err
 	}
 	var req muteRequest
-	if err := c.Bind(&req); err != nil {
+	if err := decodeJSON(c, &req); err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "body must be JSON {user, seconds}")
 	}
-	if err := checkTarget(c, req.User, req.Seconds); err != nil {
+	if err := s.checkTarget(c, room, req.User, req.Seconds); err != nil {
 		return err
 	}
 	until := s.opt.Hub.Mute(room, req.User, time.Duration(req.Seconds)*time.Second)
@@ -218,9 +226,10 @@ func (s *Server) mute(c echo.Context) error {
 	return c.JSON(http.StatusOK, res)
 }
 
-// checkTarget validates the user and duration of a kick or mute; moderators
-// cannot act on themselves, which would only lock them out by mistake.
-func checkTarget(c echo.Context, user string, seconds int64) error {
+// checkTarget validates the user and duration of a kick or mute. Moderators
+// cannot act on themselves, which would only lock them out by mistake, and
+// only an admin may act on an admin.
+func (s *Server) checkTarget(c echo.Context, room, user string, seconds int64) error {
 	switch {
 	case !protocol.ValidRoomID(user):
 		return echo.NewHTTPError(http.StatusBadRequest, "user must be a user id")
@@ -228,6 +237,39 @@ func checkTarget(c echo.Context, user string, seconds int64) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "seconds must be 0 to 604800")
 	case user == identity(c).ID:
 		return echo.NewHTTPError(http.StatusConflict, "you cannot kick or mute yourself")
+	case identity(c).Role != protocol.RoleAdmin && s.isAdminIn(room, user):
+		return echo.NewHTTPError(http.StatusForbidden, "only an admin may kick or mute an admin")
+	}
+	return nil
+}
+
+// isAdminIn reports whether user is in room with an admin session.
+func (s *Server) isAdminIn(room, user string) bool {
+	d, err := s.opt.Hub.Room(room)
+	if err != nil {
+		return false
+	}
+	for _, u := range d.Users {
+		if u.ID == user {
+			return u.Role == protocol.RoleAdmin
+		}
+	}
+	return false
+}
+
+// decodeJSON decodes the body as one JSON value, whatever the Content-Type
+// says, and refuses anything after it.
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("data after the JSON value")
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON value")
 	}
 	return nil
 }

@@ -30,17 +30,25 @@ func TestConcurrentWritersOneStream(t *testing.T) {
 	waitConnections(t, env, "a", 1)
 
 	var wg sync.WaitGroup
-	wg.Go(func() { publishQuiet(env, "a", 3000) })
+	wg.Go(func() {
+		// Spread over a few hundred milliseconds, so that keepalive pings
+		// (every 2 ms) fall among the comments.
+		for range 30 {
+			publishQuiet(env, "a", 100)
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 	wg.Go(func() {
 		for i := range 200 { // fewer than the control queue holds
 			env.Hub.Mute("a", "u1", time.Duration(i%2)*time.Minute)
 		}
 	})
 	wg.Go(func() {
-		for range 400 {
+		for range 100 {
 			if raw.Write(9, []byte("ping")) != nil {
 				return
 			}
+			time.Sleep(time.Millisecond)
 		}
 	})
 	go func() {

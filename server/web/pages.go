@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"barrage/protocol"
 	"barrage/server/auth"
@@ -22,8 +24,17 @@ func (s *Server) pageRoutes() {
 	e := s.echo
 	e.GET("/", s.lobbyPage)
 	e.GET("/signin", s.signInPage)
-	e.POST("/signin", s.signIn)
-	e.POST("/signout", s.signOut)
+	// Sign-in takes guesses at the admin password: a few a second per
+	// address at most.
+	limit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(
+			middleware.RateLimiterMemoryStoreConfig{Rate: 2, Burst: 10, ExpiresIn: 3 * time.Minute}),
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-in attempts; wait")
+		},
+	})
+	e.POST("/signin", s.signIn, limit, smallBody)
+	e.POST("/signout", s.signOut, smallBody)
 	e.GET("/rooms/:room", s.roomPage)
 	e.GET("/admin", s.adminPage)
 	e.GET("/static/*", s.serveStatic)
@@ -84,12 +95,12 @@ func (s *Server) roomPage(c echo.Context) error {
 	if tokenFrom(c.Request(), false) == "" {
 		return c.Redirect(http.StatusSeeOther, "/signin?next=/rooms/"+room)
 	}
-	id, _ := s.pageIdentity(c)
-	p := views.RoomPage{
-		Nav:         s.nav(c),
-		Room:        room,
-		CanModerate: id.CanModerate(room),
-		Recent:      s.opt.Hub.Recent(room),
+	id, ok := s.pageIdentity(c)
+	p := views.RoomPage{Nav: s.nav(c), Room: room, CanModerate: id.CanModerate(room)}
+	if ok {
+		// The room's comments are for its signed-in viewers, as on the
+		// WebSocket.
+		p.Recent = s.opt.Hub.Recent(room)
 	}
 	if p.CanModerate {
 		p.Tracks = replay.Tracks()
@@ -123,8 +134,17 @@ func (s *Server) signIn(c echo.Context) error {
 		}
 	}
 	err := auth.Validate(id)
-	if err == nil && role == protocol.RoleAdmin {
-		err = s.checkAdminPassword(c.FormValue("password"))
+	switch {
+	case err != nil:
+	case role == protocol.RoleAdmin:
+		if err = s.checkAdminPassword(c.FormValue("password")); err != nil {
+			s.opt.Log.Warn("admin sign-in refused", "remote", c.RealIP(), "error", err)
+		}
+	case role == protocol.RoleHost && s.roomIsLive(room):
+		// The page makes hosts of new rooms only: anyone could otherwise
+		// take over a live room and kick its real host.
+		err = errors.New("room " + room + " is live already; host a new room, " +
+			"or ask its host or an admin")
 	}
 	if err != nil {
 		p := views.SignInPage{Error: sentence(err.Error()), Next: next, Name: name}
@@ -169,13 +189,27 @@ func (s *Server) setSession(c echo.Context, token string, exp time.Time) {
 	c.SetCookie(ck)
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path with no
+// scheme, no host, and nothing a browser would strip or reinterpret
+// (white space, control characters, backslashes) to make it one.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\\r\n") {
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next
+}
+
+// roomIsLive reports whether the room exists now.
+func (s *Server) roomIsLive(room string) bool {
+	_, err := s.opt.Hub.Room(room)
+	return err == nil
 }
 
 // newUserID returns a fresh random user id: a browser signing in is a new

@@ -136,7 +136,7 @@ func TestControlOverflow(t *testing.T) {
 func TestStalledReader(t *testing.T) {
 	const viewers, comments = 100, 200
 	env := wstest.Start(t, wstest.Options{
-		Transport: transportWithWriteTimeout(2 * time.Second),
+		Transport: transportWithWriteTimeout(5 * time.Second),
 	})
 	stalled := wstest.DialStalled(t, env.RoomURL("a", env.Token("stalled", "viewer", "", 0)))
 	healthy := make([]*wstest.Client, viewers)

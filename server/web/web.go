@@ -3,13 +3,13 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -52,8 +52,7 @@ type Server struct {
 	replays  *replay.Manager
 	assets   map[string]*asset
 	metrics  *metrics
-	sockets  sync.WaitGroup // one per WebSocket being served
-	open     atomic.Int64   // WebSockets being served, for health and tests
+	sockets  socketSet
 }
 
 // SessionCookie is the name of the cookie holding a browser's token.
@@ -95,26 +94,74 @@ func New(opt Options) (*Server, error) {
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Shutdown stops the replays, then waits until every WebSocket has been
-// closed (call [hub.Hub.Shutdown] first) or ctx ends.
+// Shutdown stops the replays, refuses new WebSockets, then waits until every
+// WebSocket has been closed (call [hub.Hub.Shutdown] first) or ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.replays.Close()
-	done := make(chan struct{})
-	go func() {
-		s.sockets.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return s.sockets.drain(ctx)
 }
 
 // OpenSockets returns how many WebSockets are being served, including those
 // being refused or closed.
-func (s *Server) OpenSockets() int64 { return s.open.Load() }
+func (s *Server) OpenSockets() int64 { return s.sockets.count() }
+
+// socketSet counts the WebSockets being served and lets a shutdown wait for
+// the last one. Unlike a WaitGroup, it may be added to while a shutdown
+// waits: the addition is refused.
+type socketSet struct {
+	mu       sync.Mutex
+	n        int64
+	draining bool
+	idle     chan struct{} // closed when n drops to 0 while draining
+}
+
+// add counts a new socket, or reports false once draining has begun.
+func (ss *socketSet) add() bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.draining {
+		return false
+	}
+	ss.n++
+	return true
+}
+
+func (ss *socketSet) done() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.n--
+	if ss.n == 0 && ss.idle != nil {
+		close(ss.idle)
+		ss.idle = nil
+	}
+}
+
+func (ss *socketSet) count() int64 {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.n
+}
+
+// drain refuses new sockets and waits for the open ones to close.
+func (ss *socketSet) drain(ctx context.Context) error {
+	ss.mu.Lock()
+	ss.draining = true
+	if ss.n == 0 {
+		ss.mu.Unlock()
+		return nil
+	}
+	if ss.idle == nil {
+		ss.idle = make(chan struct{})
+	}
+	idle := ss.idle
+	ss.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for %d websockets: %w", ss.count(), ctx.Err())
+	}
+}
 
 // NewHTTPServer returns the http.Server Barrage listens with. Its timeouts
 // guard the pages and the API against slow clients; gorilla/websocket clears
@@ -151,7 +198,6 @@ func (s *Server) middleware(allowed map[string]bool) {
 		}),
 		echo.WrapMiddleware(cop.Handler),
 		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: skipGzip, MinLength: 1024}),
-		middleware.BodyLimit("8M"),
 	)
 }
 

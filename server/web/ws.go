@@ -28,14 +28,16 @@ func (s *Server) serveWS(c echo.Context) error {
 			"origin", req.Header.Get("Origin"))
 		return nil
 	}
-	s.sockets.Add(1)
-	s.open.Add(1)
-	defer func() {
-		s.open.Add(-1)
-		s.sockets.Done()
-	}()
-
 	log := s.opt.Log.With("remote", c.RealIP())
+	if !s.sockets.add() {
+		transport.Reject(ws, s.opt.Transport, &protocol.RequestError{
+			Code:    protocol.ErrShuttingDown,
+			Message: "The server is restarting. Try again in a moment."},
+			protocol.CloseGoingAway)
+		return nil
+	}
+	defer s.sockets.done()
+
 	if refusal, code := refuseJoin(authErr, room); refusal != nil {
 		log.Warn("websocket refused", "room", room, "code", code, "error_code", refusal.Code)
 		transport.Reject(ws, s.opt.Transport, refusal, code)
@@ -53,7 +55,7 @@ func (s *Server) serveWS(c echo.Context) error {
 	// lines (its close, with code and duration).
 	log = log.With(slog.String("conn", conn.ID()), slog.String("user", id.ID),
 		slog.String("room", room))
-	transport.Serve(s.opt.Hub, conn, ws, s.opt.Transport, log)
+	transport.Serve(s.opt.Hub, conn, ws, s.opt.Transport, id.Expires, log)
 	return nil
 }
 
@@ -84,6 +86,10 @@ func joinRefusal(err error) (*protocol.RequestError, int) {
 	case errors.As(err, &banned):
 		return &protocol.RequestError{Code: protocol.ErrBanned, Message: banned.Error(),
 			Retry: banned.RetryIn()}, protocol.CloseBanned
+	case errors.Is(err, hub.ErrTooManyConns):
+		return &protocol.RequestError{Code: protocol.ErrTooMany,
+			Message: "You have too many tabs or devices in this room already; " +
+				"close one and try again."}, protocol.CloseTooMany
 	case errors.Is(err, hub.ErrShutdown):
 		return &protocol.RequestError{Code: protocol.ErrShuttingDown,
 			Message: "The server is restarting. Try again in a moment."}, protocol.CloseGoingAway
