@@ -205,13 +205,19 @@ func (s *Server) logRequest(c echo.Context, v middleware.RequestLoggerValues) er
 	if v.URIPath == "/healthz" || v.URIPath == "/metrics" || strings.HasPrefix(v.URIPath, "/static/") && v.Error == nil {
 		return nil
 	}
+	status := v.Status
+	if v.URIPath == "/ws" && status == http.StatusOK {
+		// gorilla/websocket wrote the 101 on the hijacked connection, behind
+		// Echo's back; the line comes when the socket has closed.
+		status = http.StatusSwitchingProtocols
+	}
 	level := slog.LevelInfo
-	if v.Status >= 500 {
+	if status >= 500 {
 		level = slog.LevelError
 	}
 	s.opt.Log.LogAttrs(c.Request().Context(), level, "http request",
 		slog.String("method", v.Method), slog.String("path", v.URIPath),
-		slog.Int("status", v.Status), slog.Duration("latency", v.Latency))
+		slog.Int("status", status), slog.Duration("latency", v.Latency))
 	return nil
 }
 
