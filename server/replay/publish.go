@@ -9,15 +9,15 @@ import (
 )
 
 // From returns the user a recorded comment is shown as: its pseudonymous
-// sender, prefixed so that it can never pass for a live user, or "replay"
-// when the sender is not a short plain id (a track is uploaded by a host and
-// may hold anything there).
+// sender, with an id prefixed so that it can never pass for a live user's
+// (':' is not in the user-id alphabet), or "replay" when the sender is not a
+// short plain id (a track is uploaded by a host and may hold anything
+// there).
 func (c Comment) From() protocol.User {
-	id := "replay"
 	if len(c.Sender) <= 24 && protocol.ValidRoomID(c.Sender) {
-		id = "replay:" + c.Sender
+		return protocol.User{ID: "replay:" + c.Sender, Name: c.Sender}
 	}
-	return protocol.User{ID: id, Name: id}
+	return protocol.User{ID: "replay", Name: "replay"}
 }
 
 // Protocol converts a recorded comment to a live one. Recorded comments
