@@ -22,4 +22,7 @@
 // frame arrives, the writer sends the server's close frame with the same
 // code, waits a bounded time for the client's reply, and drops TCP. Waiting
 // for the reply is what lets a browser report the code instead of 1006.
+// Other endings (shutdown 1001, a frame over the limit 1009, a client too
+// slow for its control events 4100, a session that expires 1008) close at
+// once, with the same handshake.
 package transport
