@@ -27,7 +27,7 @@ func startAdmin(ctx context.Context) error {
 	a := &adminPage{el: el, panel: panel}
 	listen(el["admin-rooms"], "click", a.onClick)
 	nudgeWhenVisible(panel.nudges)
-	go poll(ctx, panel.actions, panel.nudges, a.refresh)
+	go poll(ctx, panel.actions, panel.nudges, a.refresh, true)
 	return nil
 }
 

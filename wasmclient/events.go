@@ -59,7 +59,10 @@ func (m *machine) danmaku(d protocol.Danmaku) {
 }
 
 func (m *machine) refused(e protocol.Error) {
-	if e.RetryMS > 0 {
+	// Only a rate limit holds back sends: other refusals carry retry_ms too
+	// (a ban's is its remaining length), but they say nothing about sending
+	// on a later connection.
+	if e.Code == protocol.ErrRateLimited && e.RetryMS > 0 {
 		m.holdUntil = m.env.now().Add(time.Duration(e.RetryMS) * time.Millisecond)
 	}
 	m.lastError = e.Message

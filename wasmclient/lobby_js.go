@@ -28,7 +28,7 @@ func startLobby(ctx context.Context) error {
 		setText(el["rooms-status"], "")
 		setHidden(el["rooms-empty"], len(rooms) > 0)
 		syncRooms(el["rooms"], rooms, lobbyItem, updateLobbyItem)
-	})
+	}, true)
 	return nil
 }
 

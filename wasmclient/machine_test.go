@@ -318,3 +318,22 @@ func TestMachineSend(t *testing.T) {
 		t.Errorf("second frame %s, %d reported sent", e.frames[1], len(view.sent))
 	}
 }
+
+// TestMachineBanDoesNotHoldSends: a refusal's retry_ms holds back sends
+// only for a rate limit; a ban's (the rest of the ban) must not block
+// sending once the user is back in.
+func TestMachineBanDoesNotHoldSends(t *testing.T) {
+	t.Parallel()
+	view := &recorder{}
+	e := newFakeEnv(t, view)
+	e.m.start()
+	e.m.message(welcomeFrame(t, 0))
+	e.m.message(frame(t, protocol.Error{
+		Event: protocol.EventError, Code: protocol.ErrBanned, Message: "banned",
+		RetryMS: 600_000,
+	}))
+	e.m.send(protocol.SendDanmaku{Text: "not held"})
+	if len(e.frames) != 1 {
+		t.Fatalf("frames = %q, want the comment sent", e.frames)
+	}
+}

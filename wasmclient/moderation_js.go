@@ -60,7 +60,10 @@ func startModeration(ctx context.Context, room string) (*modPanel, error) {
 		})
 	}
 	nudgeWhenVisible(p.nudges)
-	go poll(ctx, p.actions, p.nudges, p.refresh)
+	// Not at once: the room is not live until this page's own connection
+	// has joined it, and asking earlier gets a 404 that the browser reports
+	// as a console error. The first presence event nudges the panel.
+	go poll(ctx, p.actions, p.nudges, p.refresh, false)
 	return p, nil
 }
 

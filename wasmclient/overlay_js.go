@@ -21,7 +21,13 @@ type stage struct {
 	overlay    Overlay
 	self       string // bullets of this user get an outline
 	shown      []shownBullet
+	// The stage's size, measured at most every measureEvery: reading it
+	// for every comment would force a layout per comment.
+	width, height float64
+	measured      time.Time
 }
+
+const measureEvery = 500 * time.Millisecond
 
 type shownBullet struct {
 	el  js.Value
@@ -51,11 +57,11 @@ func (s *stage) draw(d protocol.Danmaku) {
 	}
 	now := time.Now()
 	s.sweep(now)
-	st := Stage{
-		Width:         s.box.Get("clientWidth").Float(),
-		Height:        s.box.Get("clientHeight").Float(),
-		ReducedMotion: s.reducedMotion(),
+	if now.Sub(s.measured) > measureEvery {
+		s.width, s.height = s.box.Get("clientWidth").Float(), s.box.Get("clientHeight").Float()
+		s.measured = now
 	}
+	st := Stage{Width: s.width, Height: s.height, ReducedMotion: s.reducedMotion()}
 	b, ok := s.overlay.Place(now, st, d)
 	if !ok {
 		return

@@ -41,17 +41,20 @@ func Main() {
 	select {} // the page's goroutines and callbacks carry on
 }
 
-// poll calls refresh at once, every pollPeriod while the page is visible,
+// poll calls refresh at once if eager, every pollPeriod while the page is
+// visible,
 // and after a nudge (at most once per nudgeThrottle). It also runs the
 // actions that callbacks queue, refreshing after each. Everything runs on
 // the calling goroutine, which owns whatever refresh and the actions touch.
 func poll(ctx context.Context, actions <-chan func(context.Context),
-	nudges <-chan struct{}, refresh func(context.Context)) {
+	nudges <-chan struct{}, refresh func(context.Context), eager bool) {
 	defer recoverTo("a list refresh")
 	tick := time.NewTicker(pollPeriod)
 	defer tick.Stop()
 	p := &poller{refresh: refresh}
-	p.run(ctx)
+	if eager {
+		p.run(ctx)
+	}
 	for {
 		select {
 		case <-ctx.Done():

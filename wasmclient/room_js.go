@@ -29,6 +29,14 @@ type roomPage struct {
 	mod     *modPanel // nil unless the user may moderate
 	self    protocol.User
 	skipped int
+	// The recent list follows new comments while the user has not
+	// scrolled up. follow is updated from scroll events and the scrolling
+	// itself done once per animation frame, so that adding a comment never
+	// reads the layout: under a burst, a layout read per comment is what
+	// makes the page stop answering.
+	follow        bool
+	scrollPending bool
+	scrollFn      js.Func
 	// lastSent is the latest comment handed to the socket; it comes back
 	// into an empty input if the server refuses it.
 	lastSent string
@@ -40,7 +48,8 @@ func startRoom(ctx context.Context) error {
 		return err
 	}
 	room := bodyData("room")
-	p := &roomPage{el: el, stage: newStage(el["stage"], el["overlay"])}
+	p := &roomPage{el: el, stage: newStage(el["stage"], el["overlay"]), follow: true}
+	p.followScroll()
 	if bodyData("canModerate") == "true" {
 		if p.mod, err = startModeration(ctx, room); err != nil {
 			return err
@@ -54,6 +63,33 @@ func startRoom(ctx context.Context) error {
 		c.Run(ctx)
 	}()
 	return nil
+}
+
+// followScroll sets up the once-a-frame scrolling of the recent list. The
+// callbacks run on the browser's event loop between the client's steps (a
+// js/wasm program has one thread), and only touch the list and these flags.
+func (p *roomPage) followScroll() {
+	list := p.el["recent"]
+	listen(list, "scroll", func(js.Value) {
+		p.follow = list.Get("scrollHeight").Float()-list.Get("scrollTop").Float()-
+			list.Get("clientHeight").Float() < 48
+	})
+	p.scrollFn = js.FuncOf(func(js.Value, []js.Value) any {
+		p.scrollPending = false
+		if p.follow {
+			list.Set("scrollTop", list.Get("scrollHeight"))
+		}
+		return nil
+	})
+}
+
+// scrollSoon scrolls the recent list to its end at the next frame, once
+// however many comments arrive before it.
+func (p *roomPage) scrollSoon() {
+	if !p.scrollPending {
+		p.scrollPending = true
+		global.Call("requestAnimationFrame", p.scrollFn)
+	}
 }
 
 func (p *roomPage) wire(c *Client) {
@@ -124,7 +160,8 @@ func (p *roomPage) Welcome(w protocol.Welcome, recent []protocol.Danmaku) {
 	for _, d := range recent {
 		list.Call("appendChild", commentElement(d))
 	}
-	list.Set("scrollTop", list.Get("scrollHeight"))
+	p.follow = true
+	p.scrollSoon()
 	p.showMuted(w.MutedUntil)
 	setText(p.el["send-status"], "") // refusals belonged to the last connection
 }
@@ -132,8 +169,6 @@ func (p *roomPage) Welcome(w protocol.Welcome, recent []protocol.Danmaku) {
 // Comment adds d to the recent list where the model put it, and draws it.
 func (p *roomPage) Comment(d protocol.Danmaku, at Insertion) {
 	list := p.el["recent"]
-	follow := list.Get("scrollHeight").Float()-list.Get("scrollTop").Float()-
-		list.Get("clientHeight").Float() < 48
 	next := js.Null()
 	if children := list.Get("children"); at.Index < children.Length() {
 		next = children.Index(at.Index)
@@ -144,9 +179,7 @@ func (p *roomPage) Comment(d protocol.Danmaku, at Insertion) {
 			first.Call("remove")
 		}
 	}
-	if follow {
-		list.Set("scrollTop", list.Get("scrollHeight"))
-	}
+	p.scrollSoon()
 	p.stage.draw(d)
 }
 
