@@ -46,22 +46,7 @@ func newUser(t *testing.T, s *Server, user, name, role string) playwright.Browse
 // names the room it hosts).
 func newUserWith(t *testing.T, s *Server, req TokenRequest) playwright.BrowserContext {
 	t.Helper()
-	token := s.TokenFor(t, req)
-	bc := newContextWith(t, playwright.BrowserNewContextOptions{
-		BaseURL: playwright.String(s.URL()),
-	})
-	err := bc.AddCookies([]playwright.OptionalCookie{{
-		Name:     "session",
-		Value:    token,
-		Domain:   playwright.String("127.0.0.1"),
-		Path:     playwright.String("/"),
-		HttpOnly: playwright.Bool(true),
-		SameSite: playwright.SameSiteAttributeLax,
-	}})
-	if err != nil {
-		t.Fatalf("new user %q: add session cookie: %v", req.User, err)
-	}
-	return bc
+	return userContextWith(t, s, s.TokenFor(t, req), playwright.BrowserNewContextOptions{})
 }
 
 // newContextWith is [newContext] with options, e.g. a base URL or a locale.
@@ -256,4 +241,29 @@ func shortURL(u string) string {
 		return p.Path
 	}
 	return u
+}
+
+// userContextWith opens a browser context for token's user with opts (a
+// viewport, JavaScript off), the way newUser does with defaults.
+func userContextWith(
+	t *testing.T,
+	s *Server,
+	token string,
+	opts playwright.BrowserNewContextOptions,
+) playwright.BrowserContext {
+	t.Helper()
+	opts.BaseURL = playwright.String(s.URL())
+	bc := newContextWith(t, opts)
+	err := bc.AddCookies([]playwright.OptionalCookie{{
+		Name:     "session",
+		Value:    token,
+		Domain:   playwright.String("127.0.0.1"),
+		Path:     playwright.String("/"),
+		HttpOnly: playwright.Bool(true),
+		SameSite: playwright.SameSiteAttributeLax,
+	}})
+	if err != nil {
+		t.Fatalf("add session cookie: %v", err)
+	}
+	return bc
 }

@@ -448,28 +448,3 @@ func serverProcessOf(s *Server) *os.Process {
 	}
 	return s.proc.cmd.Process
 }
-
-// userContextWith opens a browser context for token's user with opts (a
-// viewport, JavaScript off), the way newUser does with defaults.
-func userContextWith(
-	t *testing.T,
-	s *Server,
-	token string,
-	opts playwright.BrowserNewContextOptions,
-) playwright.BrowserContext {
-	t.Helper()
-	opts.BaseURL = playwright.String(s.URL())
-	bc := newContextWith(t, opts)
-	err := bc.AddCookies([]playwright.OptionalCookie{{
-		Name:     "session",
-		Value:    token,
-		Domain:   playwright.String("127.0.0.1"),
-		Path:     playwright.String("/"),
-		HttpOnly: playwright.Bool(true),
-		SameSite: playwright.SameSiteAttributeLax,
-	}})
-	if err != nil {
-		t.Fatalf("add session cookie: %v", err)
-	}
-	return bc
-}

@@ -487,24 +487,3 @@ func signExpiredToken(t *testing.T, user string) string {
 	}
 	return signed
 }
-
-// newSessionContext opens a browser context for s whose session cookie is
-// token, whatever that token is.
-func newSessionContext(t *testing.T, s *Server, token string) playwright.BrowserContext {
-	t.Helper()
-	bc := newContextWith(t, playwright.BrowserNewContextOptions{
-		BaseURL: playwright.String(s.URL()),
-	})
-	err := bc.AddCookies([]playwright.OptionalCookie{{
-		Name:     "session",
-		Value:    token,
-		Domain:   playwright.String("127.0.0.1"),
-		Path:     playwright.String("/"),
-		HttpOnly: playwright.Bool(true),
-		SameSite: playwright.SameSiteAttributeLax,
-	}})
-	if err != nil {
-		t.Fatalf("add session cookie: %v", err)
-	}
-	return bc
-}

@@ -264,7 +264,8 @@ func TestMute(t *testing.T) {
 // sign-in link, and it does not try again by itself.
 func TestExpiredSession(t *testing.T) {
 	s := startRoomsServer(t)
-	bc := newSessionContext(t, s, signExpiredToken(t, "expired-user"))
+	bc := userContextWith(t, s, signExpiredToken(t, "expired-user"),
+		playwright.BrowserNewContextOptions{})
 	tab := newWatchedTab(t, bc, "expired user")
 	tab.goTo("expiredroom")
 	expectTabSignedOut(t, tab)
@@ -376,7 +377,8 @@ func TestTerminalClosesDoNotReconnect(t *testing.T) {
 			t.Parallel()
 			var tab *roomTab
 			if tc.user == "" {
-				bc := newSessionContext(t, s, signExpiredToken(t, "tc-expired"))
+				bc := userContextWith(t, s, signExpiredToken(t, "tc-expired"),
+					playwright.BrowserNewContextOptions{})
 				tab = newWatchedTab(t, bc, "expired tab")
 				tab.goTo(tc.room)
 			} else {
