@@ -54,7 +54,7 @@ func benchBroadcast(b *testing.B, viewers int, stalled bool) {
 	if stalled {
 		want++
 	}
-	waitConnectionsB(b, env, "a", want)
+	waitConnections(b, env, "a", want)
 
 	b.ResetTimer()
 	for i := range b.N {
@@ -83,14 +83,5 @@ func countComments(ws *websocket.Conn, got *atomic.Int64, arrived chan<- struct{
 			default:
 			}
 		}
-	}
-}
-
-func waitConnectionsB(b *testing.B, env *wstest.Env, room string, n int) {
-	for {
-		if d, err := env.Hub.Room(room); err == nil && d.Connections == n {
-			return
-		}
-		runtimeGosched()
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"barrage/protocol"
 	"barrage/server/hub"
 	"barrage/server/internal/wstest"
+	"barrage/server/transport"
 )
 
 // broadcastAt publishes into room at about hz comments a second until ctx
@@ -99,8 +100,8 @@ func drain(ws *websocket.Conn) {
 	}
 }
 
-func fastClose() transportConfig {
-	return transportConfig{Grace: 20 * time.Millisecond, CloseWait: 100 * time.Millisecond}
+func fastClose() transport.Config {
+	return transport.Config{Grace: 20 * time.Millisecond, CloseWait: 100 * time.Millisecond}
 }
 
 // TestJoinsMillisecondsApart: a user in room a joins b and c a few

@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"time"
-
-	"barrage/server/transport"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -47,11 +44,3 @@ func call(t *testing.T, method, url, token string, body, out any) int {
 	}
 	return resp.StatusCode
 }
-
-func transportWithWriteTimeout(d time.Duration) transport.Config {
-	return transport.Config{WriteTimeout: d}
-}
-
-type transportConfig = transport.Config
-
-func runtimeGosched() { time.Sleep(time.Millisecond) }

@@ -9,6 +9,7 @@ import (
 	"barrage/protocol"
 	"barrage/server/hub"
 	"barrage/server/internal/wstest"
+	"barrage/server/transport"
 )
 
 var replayer = protocol.User{ID: "replay", Name: "Replay"}
@@ -25,7 +26,7 @@ func publish(t *testing.T, env *wstest.Env, room string, from, n int) {
 }
 
 // waitConnections waits until room holds n connections.
-func waitConnections(t *testing.T, env *wstest.Env, room string, n int) {
+func waitConnections(t testing.TB, env *wstest.Env, room string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(wstest.Wait)
 	for {
@@ -136,7 +137,7 @@ func TestControlOverflow(t *testing.T) {
 func TestStalledReader(t *testing.T) {
 	const viewers, comments = 100, 200
 	env := wstest.Start(t, wstest.Options{
-		Transport: transportWithWriteTimeout(5 * time.Second),
+		Transport: transport.Config{WriteTimeout: 5 * time.Second},
 	})
 	stalled := wstest.DialStalled(t, env.RoomURL("a", env.Token("stalled", "viewer", "", 0)))
 	healthy := make([]*wstest.Client, viewers)
